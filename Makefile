@@ -1,0 +1,51 @@
+# Newsdesk: `make run` serves the demo, `make test` runs the suite. Both install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ARTICLE := tests/fixtures/riyadh-talks.txt
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run test lint check-deploy clean
+
+install: $(VENV)/.installed
+
+# Re-installs only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+run: install
+	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0'), socket_connect_timeout=1).ping()" 2>/dev/null; then \
+		echo "Redis answers: a Celery worker processes articles in the background."; \
+		eager=false; \
+	else \
+		echo "No Redis answers: tasks run eagerly inside the web process (embedded mode)."; \
+		eager=true; \
+	fi; \
+	export CELERY_TASK_ALWAYS_EAGER=$$eager; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py ingest $(DEMO_ARTICLE) ; \
+	if [ $$eager = false ]; then \
+		$(BIN)/celery -A newsdesk worker -Q extraction,stance --concurrency 1 --loglevel INFO & \
+		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	fi; \
+	echo "Newsdesk on http://$(HOST):$(PORT)/"; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# The production settings must pass Django's deployment checklist.
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=newsdesk.example \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

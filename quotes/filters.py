@@ -1,0 +1,39 @@
+"""FilterSets shared by the HTML pages and the CSV export, so an export equals the screen."""
+import django_filters
+from django.db.models import Q
+
+from quotes.models import Quote, Speaker, Stance, Topic
+
+
+class QuoteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Text contains")
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Speaker.objects.all(), field_name="speaker", to_field_name="slug", empty_label="Any speaker"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), method="filter_topic", to_field_name="slug", empty_label="Any topic"
+    )
+    stance = django_filters.ChoiceFilter(choices=Stance.Label.choices, method="filter_topic", empty_label="Any stance")
+    outlet = django_filters.CharFilter(field_name="article__outlet", lookup_expr="iexact")
+    published_after = django_filters.DateFilter(field_name="article__published_at", lookup_expr="date__gte")
+    published_before = django_filters.DateFilter(field_name="article__published_at", lookup_expr="date__lte")
+    is_direct = django_filters.BooleanFilter(label="Direct quotes only")
+
+    class Meta:
+        model = Quote
+        fields = ["q", "speaker", "topic", "stance", "outlet", "published_after", "published_before", "is_direct"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(text__icontains=value) | Q(speaker_mention__icontains=value))
+
+    def filter_topic(self, queryset, name, value):
+        # Topic and stance must constrain the same Stance row, so they are applied together.
+        topic, label = self.form.cleaned_data.get("topic"), self.form.cleaned_data.get("stance")
+        if name == "stance" and topic:
+            return queryset  # applied with the topic
+        conditions = {}
+        if topic:
+            conditions["stances__topic"] = topic
+        if label:
+            conditions["stances__label"] = label
+        return queryset.filter(**conditions).distinct() if conditions else queryset

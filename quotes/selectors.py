@@ -1,0 +1,144 @@
+"""The reads: querysets and view-models the pages, the export and the admin share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from quotes.filters import QuoteFilter
+from quotes.models import Article, Quote, Speaker, Stance, Topic
+
+
+def default_topic() -> Topic | None:
+    return Topic.objects.filter(is_active=True).order_by("created_at").first()
+
+
+def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote]]:
+    """Quotes filtered by the analyst's criteria, with what the table and the export show."""
+    base = Quote.objects.select_related("speaker", "article").prefetch_related(
+        Prefetch("stances", queryset=Stance.objects.select_related("topic"))
+    )
+    quote_filter = QuoteFilter(data or None, queryset=base)
+    return quote_filter, quote_filter.qs.order_by("-article__published_at", "article_id", "start")
+
+
+def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
+    articles = Article.objects.annotate(
+        quote_count=Count("quotes", distinct=True),
+        speaker_count=Count("quotes__speaker", distinct=True),
+    ).defer("body")
+    if search:
+        articles = articles.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
+    if status:
+        articles = articles.filter(status=status)
+    return articles
+
+
+def article_quotes(*, article: Article) -> list[Quote]:
+    return list(
+        article.quotes.select_related("speaker").prefetch_related(
+            Prefetch("stances", queryset=Stance.objects.select_related("topic"))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BodySegment:
+    """A run of the article body: plain text, or a quote to highlight."""
+
+    text: str
+    quote: Quote | None = None
+    paragraph_break: bool = False
+
+
+def article_body_segments(*, article: Article, quotes: list[Quote]) -> list[BodySegment]:
+    """Split the body into paragraphs of plain and quoted runs (overlapping quotes: first wins)."""
+    segments: list[BodySegment] = []
+    position = 0
+    for quote in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        if quote.start < position:
+            continue
+        segments.extend(_plain_segments(article.body[position : quote.start]))
+        segments.append(BodySegment(text=article.body[quote.start : quote.end], quote=quote))
+        position = quote.end
+    segments.extend(_plain_segments(article.body[position:]))
+    return segments
+
+
+def _plain_segments(text: str) -> list[BodySegment]:
+    pieces = text.split("\n")
+    segments = []
+    for index, piece in enumerate(pieces):
+        if index:
+            segments.append(BodySegment(text="", paragraph_break=True))
+        if piece:
+            segments.append(BodySegment(text=piece))
+    return segments
+
+
+def speaker_list(*, search: str = "") -> QuerySet[Speaker]:
+    speakers = Speaker.objects.annotate(
+        quote_count=Count("quotes", distinct=True),
+        article_count=Count("quotes__article", distinct=True),
+    ).filter(quote_count__gt=0)
+    if search:
+        speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).distinct()
+    return speakers.order_by("-quote_count", "name")
+
+
+@dataclass(frozen=True)
+class StanceSummary:
+    topic: Topic
+    favor: int
+    against: int
+    none: int
+
+    @property
+    def total(self) -> int:
+        return self.favor + self.against + self.none
+
+    @property
+    def leaning(self) -> str:
+        """The speaker's prevailing stance on the topic ("none" when it is a tie)."""
+        if self.favor > self.against and self.favor >= self.none:
+            return Stance.Label.FAVOR
+        if self.against > self.favor and self.against >= self.none:
+            return Stance.Label.AGAINST
+        return Stance.Label.NONE
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.total) if self.total else 0
+
+    @property
+    def favor_share(self) -> int:
+        return self.share(self.favor)
+
+    @property
+    def against_share(self) -> int:
+        return self.share(self.against)
+
+    @property
+    def none_share(self) -> int:
+        return self.share(self.none)
+
+
+def speaker_stance_summary(*, speaker: Speaker) -> list[StanceSummary]:
+    """Counts of the speaker's quotes per topic and effective stance."""
+    rows = (
+        Stance.objects.filter(quote__speaker=speaker)
+        .values("topic", "label")
+        .annotate(count=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["topic"], {})[row["label"]] = row["count"]
+    topics = Topic.objects.in_bulk(counts.keys())
+    return [
+        StanceSummary(
+            topic=topics[topic_id],
+            favor=by_label.get("favor", 0),
+            against=by_label.get("against", 0),
+            none=by_label.get("none", 0),
+        )
+        for topic_id, by_label in counts.items()
+    ]

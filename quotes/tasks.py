@@ -1,0 +1,49 @@
+"""Thin Celery tasks: load by id, call one service. Services are idempotent, hence acks_late."""
+import logging
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from quotes import services
+from quotes.models import Article
+
+logger = logging.getLogger(__name__)
+
+# Worth another try: the database or broker was briefly unreachable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+
+
+class ArticleTask(DjangoTask):
+    """Retries transient errors with backoff; any final failure is recorded on the article."""
+
+    acks_late = True
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 5
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        article_id = args[0] if args else kwargs.get("article_id")
+        services.article_mark_failed(article_id=article_id, error=f"{type(exc).__name__}: {exc}")
+
+
+def _article_or_none(article_id: int) -> Article | None:
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        logger.warning("Article %s no longer exists; nothing to do.", article_id)
+    return article
+
+
+@shared_task(base=ArticleTask)
+def article_process(article_id: int) -> None:
+    if article := _article_or_none(article_id):
+        services.article_process(article=article)
+
+
+@shared_task(base=ArticleTask)
+def article_classify(article_id: int) -> None:
+    if article := _article_or_none(article_id):
+        services.article_classify(article=article)

@@ -1,0 +1,141 @@
+"""Server-rendered pages: bind a form or filter, call a selector or service, render."""
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from quotes import selectors, services
+from quotes.forms import ArticleForm
+from quotes.models import Article, Speaker
+
+PAGE_SIZE = 50
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    """Every article with its processing status and how many quotes it holds."""
+    search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+    articles = selectors.article_list(search=search, status=status)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "quotes/article_list.html",
+        {"page": page, "search": search, "status": status, "statuses": Article.Status.choices},
+    )
+
+
+def article_create(request: HttpRequest) -> HttpResponse:
+    """Paste or upload an article; it is processed in the background."""
+    form = ArticleForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        article = form.save()
+        if article is not None:
+            messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
+            return redirect(article)
+    return render(request, "quotes/article_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article with every quote highlighted, its speaker and stance, and the processing status."""
+    article = get_object_or_404(Article, pk=pk)
+    quotes = selectors.article_quotes(article=article)
+    return render(
+        request,
+        "quotes/article_detail.html",
+        {
+            "article": article,
+            "quotes": quotes,
+            "segments": selectors.article_body_segments(article=article, quotes=quotes),
+        },
+    )
+
+
+@require_POST
+def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    services.article_retry(article=article)
+    messages.info(request, "Processing starts again.")
+    return redirect(article)
+
+
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    """Everyone quoted, most quoted first."""
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.speaker_list(search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quotes/speaker_list.html", {"page": page, "search": search})
+
+
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A speaker's quotes and where they stand on each topic."""
+    speaker = get_object_or_404(Speaker, slug=slug)
+    _, quotes = selectors.quote_list(data={"speaker": speaker.slug})
+    return render(
+        request,
+        "quotes/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "quotes": quotes,
+            "aliases": speaker.aliases.all(),
+            "summaries": selectors.speaker_stance_summary(speaker=speaker),
+        },
+    )
+
+
+def quote_list(request: HttpRequest) -> HttpResponse:
+    """Quotes filtered by speaker, topic, stance, outlet and date, for analysts."""
+    quote_filter, quotes = selectors.quote_list(data=request.GET)
+    page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "quotes/quote_list.html",
+        {"filter": quote_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    "quote_id", "article_id", "article_title", "article_url", "outlet", "published_at", "speaker",
+    "speaker_role", "speaker_mention", "quote", "direct", "cue", "attribution_confidence", "topic",
+    "stance", "stance_source", "stance_favor", "stance_against", "stance_none", "model_version",
+]
+
+
+def quote_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered quotes as CSV: one row per quote and topic stance."""
+    _, quotes = selectors.quote_list(data=request.GET)
+    topic_slug = request.GET.get("topic", "")
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for quote in quotes.iterator(chunk_size=500):
+            stances = [s for s in quote.stances.all() if not topic_slug or s.topic.slug == topic_slug] or [None]
+            for stance in stances:
+                yield writer.writerow(_export_row(quote, stance))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="newsdesk-quotes.csv"'
+    return response
+
+
+def _export_row(quote, stance) -> list:
+    article, speaker = quote.article, quote.speaker
+    return [
+        quote.pk, article.pk, article.title, article.url, article.outlet,
+        article.published_at.isoformat() if article.published_at else "",
+        speaker.name if speaker else "", speaker.role if speaker else "", quote.speaker_mention,
+        quote.text, quote.is_direct, quote.cue, round(quote.attribution_confidence, 3),
+        stance.topic.name if stance else "", stance.label if stance else "",
+        stance.source if stance else "",
+        *([round(stance.score_favor, 4), round(stance.score_against, 4), round(stance.score_none, 4)]
+          if stance else ["", "", ""]),
+        stance.model_version if stance else "",
+    ]
