@@ -31,7 +31,7 @@ def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
         articles = articles.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
     if status:
         articles = articles.filter(status=status)
-    return articles
+    return articles.order_by("-published_at", "-created_at", "-pk")
 
 
 def article_quotes(*, article: Article) -> list[Quote]:
@@ -83,7 +83,7 @@ def speaker_list(*, search: str = "") -> QuerySet[Speaker]:
     ).filter(quote_count__gt=0)
     if search:
         speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).distinct()
-    return speakers.order_by("-quote_count", "name")
+    return speakers.order_by("-quote_count", "name", "pk")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""What editors and analysts do in a real browser."""
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from quotes.models import Article, Stance
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def article_with_quotes():
+    topic = TopicFactory()
+    body = "Envoys met on Tuesday.\n“It was a useful meeting,” Holt said.\n“We reject it,” Petrov said."
+    article = ArticleFactory(title="Envoys meet", body=body)
+    holt = SpeakerFactory(name="Dana Holt", slug="dana-holt")
+    petrov = SpeakerFactory(name="Ivan Petrov", slug="ivan-petrov")
+    first = body.index("“It")
+    second = body.index("“We")
+    favor = StanceFactory(
+        topic=topic, label=Stance.Label.FAVOR,
+        quote=QuoteFactory(article=article, speaker=holt, start=first, end=body.index("”", first) + 1),
+    )
+    against = StanceFactory(
+        topic=topic, label=Stance.Label.AGAINST,
+        quote=QuoteFactory(article=article, speaker=petrov, start=second, end=body.index("”", second) + 1),
+    )
+    return article, favor.quote, against.quote
+
+
+def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, live_server, article_with_quotes):
+    article, favor_quote, _ = article_with_quotes
+    browser.get(live_server.url + article.get_absolute_url())
+    marks = browser.find_elements(By.CSS_SELECTOR, ".article-body .quote-mark")
+    assert [mark.text for mark in marks] == ["“It was a useful meeting,”", "“We reject it,”"]
+    marks[0].click()
+    assert browser.current_url.endswith(f"#quote-{favor_quote.pk}")
+    card = browser.find_element(By.ID, f"quote-{favor_quote.pk}")
+    assert "Dana Holt" in card.text
+    assert card.find_element(By.CSS_SELECTOR, ".stance").text == "Favor"
+
+
+def test_analyst_filters_quotes_by_stance(browser, live_server, article_with_quotes):
+    browser.get(live_server.url + "/quotes/")
+    Select(browser.find_element(By.NAME, "stance")).select_by_value("against")
+    browser.find_element(By.CSS_SELECTOR, "#quote-filters button[type=submit]").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#quote-table tbody tr")
+    assert len(rows) == 1
+    assert "Ivan Petrov" in rows[0].text
+    export = browser.find_element(By.ID, "export-csv").get_attribute("href")
+    assert "stance=against" in export
+
+
+def test_editor_is_told_why_an_empty_article_is_refused(browser, live_server):
+    browser.get(live_server.url + "/articles/new/")
+    browser.find_element(By.NAME, "title").send_keys("Nothing here")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert "Paste the article" in alert.text
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == "Nothing here"
+    assert not Article.objects.exists()
+
+
+def test_failed_article_can_be_retried_from_its_page(browser, live_server, monkeypatch):
+    from quotes import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.article_process, "delay", lambda article_id: queued.append(article_id))
+    article = ArticleFactory(status=Article.Status.FAILED, error="ValueError: bad input")
+    browser.get(live_server.url + article.get_absolute_url())
+    assert "ValueError: bad input" in browser.find_element(By.ID, "processing-error").text
+    browser.find_element(By.CSS_SELECTOR, "#processing-error button").click()
+    assert "Processing starts again." in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    article.refresh_from_db()
+    assert article.status in (Article.Status.PENDING, Article.Status.PROCESSING)
+    assert queued == [article.pk]

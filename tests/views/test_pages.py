@@ -1,0 +1,134 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from quotes.models import Article, Stance
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stances():
+    """Two speakers in two articles: one for the talks, one against."""
+    topic = TopicFactory()
+    rubio = SpeakerFactory(name="Dana Holt", slug="dana-holt", role="Envoy")
+    lavrov = SpeakerFactory(name="Ivan Petrov", slug="ivan-petrov", role="Minister")
+    favor = StanceFactory(
+        topic=topic,
+        quote=QuoteFactory(
+            speaker=rubio, article=ArticleFactory(body="Intro.\n“A useful meeting,” Holt said.", outlet="a.example")
+        ),
+        label=Stance.Label.FAVOR,
+    )
+    against = StanceFactory(
+        topic=topic,
+        quote=QuoteFactory(
+            speaker=lavrov, article=ArticleFactory(body="“Talks without us are void,” Petrov said.", outlet="b.example")
+        ),
+        label=Stance.Label.AGAINST,
+    )
+    return favor, against
+
+
+def test_article_list_shows_articles_with_status_and_counts(client, stances):
+    response = client.get(reverse("quotes:article_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert stances[0].quote.article.title in html
+    assert "status-done" in html
+
+
+def test_article_detail_highlights_quotes_with_speaker_and_stance(client, stances):
+    quote = stances[0].quote
+    response = client.get(quote.article.get_absolute_url())
+    html = response.content.decode()
+    assert f'id="mark-{quote.pk}"' in html
+    assert "“A useful meeting,”" in html
+    assert "Dana Holt" in html
+    assert "stance-favor" in html
+
+
+def test_article_detail_of_failed_article_shows_the_error_and_a_retry(client):
+    article = ArticleFactory(status=Article.Status.FAILED, error="RuntimeError: model missing")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "RuntimeError: model missing" in html
+    assert reverse("quotes:article_retry", args=[article.pk]) in html
+
+
+def test_retry_requeues_a_failed_article(client, monkeypatch, django_capture_on_commit_callbacks):
+    from quotes import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.article_process, "delay", lambda article_id: queued.append(article_id))
+    article = ArticleFactory(status=Article.Status.FAILED, error="boom")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("quotes:article_retry", args=[article.pk]))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.status, article.error) == (Article.Status.PENDING, "")
+    assert queued == [article.pk]
+
+
+def test_unknown_ids_are_404(client):
+    assert client.get(reverse("quotes:article_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("quotes:speaker_detail", args=["nobody"])).status_code == 404
+    assert client.post(reverse("quotes:article_retry", args=[999999])).status_code == 404
+
+
+def test_speaker_page_shows_quotes_and_leaning(client, stances):
+    speaker = stances[1].quote.speaker
+    html = client.get(speaker.get_absolute_url()).content.decode()
+    assert "Talks without us are void" in html
+    assert "mostly <span class=\"stance stance-against\">against</span>" in html
+    assert "A useful meeting" not in html
+
+
+def test_quote_list_filters_by_stance_and_speaker(client, stances):
+    url = reverse("quotes:quote_list")
+    html = client.get(url, {"stance": "against"}).content.decode()
+    assert "Talks without us are void" in html
+    assert "A useful meeting" not in html
+    html = client.get(url, {"speaker": "dana-holt"}).content.decode()
+    assert "A useful meeting" in html
+    assert "Talks without us are void" not in html
+
+
+def test_csv_export_equals_the_filtered_screen(client, stances):
+    response = client.get(reverse("quotes:quote_export"), {"stance": "favor", "topic": stances[0].topic.slug})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["speaker"], row["stance"], row["outlet"]) for row in rows] == [("Dana Holt", "favor", "a.example")]
+
+
+def test_add_article_form_ingests_pasted_text(client, monkeypatch):
+    from quotes import tasks
+
+    monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)
+    response = client.post(
+        reverse("quotes:article_create"),
+        {"text": "“We will meet again,” the envoy said.", "title": "Envoy speaks", "url": "https://x.example/1"},
+    )
+    article = Article.objects.get()
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert (article.title, article.outlet, article.status) == ("Envoy speaks", "x.example", Article.Status.PENDING)
+
+
+def test_add_article_form_explains_refusals_and_keeps_the_input(client, monkeypatch):
+    response = client.post(reverse("quotes:article_create"), {"text": "   ", "title": "Kept title"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Paste the article" in html
+    assert 'value="Kept title"' in html
+    assert not Article.objects.exists()
+
+
+def test_add_article_form_refuses_an_unsupported_upload(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.7 binary", content_type="application/pdf")
+    response = client.post(reverse("quotes:article_create"), {"file": upload})
+    assert response.status_code == 400
+    assert "not a supported file type" in response.content.decode()
