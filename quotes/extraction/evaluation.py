@@ -1,0 +1,113 @@
+"""Pure functions behind the evaluate/bench/extract management commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .extractor import QuoteExtractor
+from .results import quote_to_prediction
+from .scoring import build_report, format_table, load_gold, score_predictions
+
+
+def read_articles(path: str) -> Iterator[tuple[str, str]]:
+    """(id, text) pairs from a .txt file (id = file stem) or JSONL of {"id", "text"}."""
+    file_path = Path(path)
+    if file_path.suffix == ".txt":
+        yield file_path.stem, file_path.read_text(encoding="utf-8")
+        return
+    with open(file_path, encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            yield str(record.get("id", line_number)), record.get("text") or ""
+
+
+def predict(extractor: QuoteExtractor, articles: list[tuple[str, str]], batch_size: int = 16) -> dict[str, list[dict]]:
+    """Predictions in the scorer's shape, keyed by article id."""
+    texts = (text for _id, text in articles)
+    predictions = {}
+    for (article_id, _text), extraction in zip(articles, extractor.extract_many(texts, batch_size=batch_size)):
+        predictions[article_id] = [quote_to_prediction(quote) for quote in extraction.quotes]
+    return predictions
+
+
+def evaluate_gold(
+    extractor: QuoteExtractor,
+    gold_path: str,
+    direct_only: bool = False,
+    text_path: str | None = None,
+    min_overlap: float = 0.5,
+) -> tuple[str, dict]:
+    """Run the extractor on the gold articles and score; returns (table, report)."""
+    gold = load_gold(gold_path, text_path)
+    articles = [(article_id, article["text"]) for article_id, article in gold.items()]
+    predictions = predict(extractor, articles)
+    subsets = ["direct"] if direct_only else ["all", "direct"]
+    counts = score_predictions(gold, predictions, subsets, min_overlap)
+    config = {
+        "gold": os.path.basename(gold_path),
+        "pred": "extractor",
+        "system": f"{extractor.pipeline_name}/{extractor.convention}",
+        "articles": len(gold),
+        "min_overlap": min_overlap,
+        "direct_def": "flag",
+        "missing_pred_articles": 0,
+    }
+    report = build_report(counts, config)
+    return format_table(report, subsets), report
+
+
+def peak_rss_megabytes() -> float:
+    # ru_maxrss is in kilobytes on Linux
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def benchmark(
+    pipeline: str, articles: list[tuple[str, str]], repeat: int = 1, batch_size: int = 16, with_baseline: bool = True
+) -> dict:
+    """Throughput of the extractor; optionally a baseline (full pipeline, one text at a time) for comparison."""
+    load_started = time.perf_counter()
+    extractor = QuoteExtractor(pipeline)
+    load_seconds = time.perf_counter() - load_started
+    texts = [text for _id, text in articles]
+    words = sum(len(text.split()) for text in texts)
+    started = time.perf_counter()
+    quotes = 0
+    for _ in range(repeat):
+        for extraction in extractor.extract_many(texts, batch_size=batch_size):
+            quotes += len(extraction.quotes)
+    seconds = time.perf_counter() - started
+    result = {
+        "pipeline": pipeline,
+        "articles": len(texts) * repeat,
+        "words": words * repeat,
+        "seconds": round(seconds, 3),
+        "articles_per_s": round(len(texts) * repeat / seconds, 2) if seconds else 0.0,
+        "words_per_s": round(words * repeat / seconds, 1) if seconds else 0.0,
+        "load_s": round(load_seconds, 3),
+        "quotes": quotes,
+        "peak_rss_mb": peak_rss_megabytes(),
+    }
+    if with_baseline:
+        import spacy  # the baseline parses with every component and no batching
+
+        full = spacy.load(pipeline)
+        started = time.perf_counter()
+        for text in texts:
+            extractor.extract_from_doc(full(text) if text.strip() else None, text)
+        baseline_seconds = time.perf_counter() - started
+        result["baseline"] = {
+            "description": "same pipeline, all components, one text at a time",
+            "articles_per_s": round(len(texts) / baseline_seconds, 2) if baseline_seconds else 0.0,
+            "speedup": round((baseline_seconds / len(texts)) / (seconds / (len(texts) * repeat)), 2)
+            if seconds and texts
+            else 0.0,
+        }
+        result["peak_rss_mb_with_baseline"] = peak_rss_megabytes()
+    return result

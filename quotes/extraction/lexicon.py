@@ -1,0 +1,109 @@
+"""Word lists: cue verbs, titles and pronouns.
+
+Cue verbs are matched on the lower-cased surface form (the lemmatizer is
+disabled for speed), so every inflection is generated here.
+"""
+
+from __future__ import annotations
+
+# Verbs that report speech or writing: a direct quote next to one is attributed to its subject.
+SPEECH_VERBS = """
+say tell add announce argue insist write warn claim state explain note report declare
+acknowledge admit assert contend confirm deny suggest predict promise vow pledge respond reply
+ask answer comment remark stress emphasize emphasise tweet post recall conclude concede complain
+urge testify maintain observe caution boast quip joke muse recount continue counter allege
+reveal disclose tout charge scoff shout yell scream whisper mutter cry exclaim proclaim
+predict lament recommend propose demand plead question wonder estimate concur retort reiterate
+affirm describe call brag gush sigh snap laugh chime echo mock criticize criticise
+praise dismiss pledge threaten accuse blame thank conclude advise inform assure remind
+""".split()
+
+# Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
+COGNITION_VERBS = """
+believe think feel fear hope expect know worry doubt reckon realize realise understand
+assume consider suspect guess imagine find show indicate signal suggest insist
+""".split()
+
+# Cues that take an infinitive complement ("vowed to fight", "urged him to resign").
+INFINITIVE_CUES = frozenset(
+    """
+    promise vow pledge urge ask call threaten want hope plan decline refuse offer propose
+    demand encourage tell warn expect
+    """.split()
+)
+
+IRREGULAR_FORMS = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "write": ["wrote", "written", "writes", "writing"],
+    "think": ["thought", "thinks", "thinking"],
+    "feel": ["felt", "feels", "feeling"],
+    "know": ["knew", "known", "knows", "knowing"],
+    "find": ["found", "finds", "finding"],
+    "show": ["showed", "shown", "shows", "showing"],
+    "understand": ["understood", "understands", "understanding"],
+    "cry": ["cried", "cries", "crying"],
+    "reply": ["replied", "replies", "replying"],
+    "deny": ["denied", "denies", "denying"],
+    "testify": ["testified", "testifies", "testifying"],
+    "worry": ["worried", "worries", "worrying"],
+    "criticize": ["criticized", "criticizes", "criticizing"],
+    "criticise": ["criticised", "criticises", "criticising"],
+    "snap": ["snapped", "snaps", "snapping"],
+    "chime": ["chimed", "chimes", "chiming"],
+    "plan": ["planned", "plans", "planning"],
+    "brag": ["bragged", "brags", "bragging"],
+    "quip": ["quipped", "quips", "quipping"],
+    "scoff": ["scoffed", "scoffs", "scoffing"],
+    "echo": ["echoed", "echoes", "echoing"],
+    "guess": ["guessed", "guesses", "guessing"],
+    "gush": ["gushed", "gushes", "gushing"],
+    "sigh": ["sighed", "sighs", "sighing"],
+}
+
+
+def _regular_forms(base: str) -> list[str]:
+    if base.endswith("e"):
+        stem = base[:-1]
+        return [base + "d", base + "s", stem + "ing"]
+    if base.endswith(("sh", "ch", "ss", "x")):
+        return [base + "ed", base + "es", base + "ing"]
+    return [base + "ed", base + "s", base + "ing"]
+
+
+def _inflect(bases: list[str]) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for base in bases:
+        forms[base] = base
+        for form in IRREGULAR_FORMS.get(base) or _regular_forms(base):
+            forms[form] = base
+    return forms
+
+
+SPEECH_FORMS = _inflect(SPEECH_VERBS)
+COGNITION_FORMS = _inflect(COGNITION_VERBS)
+CUE_FORMS = {**COGNITION_FORMS, **SPEECH_FORMS}
+
+# Title words that may precede a name and belong in the role, not the name.
+TITLE_WORDS = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor rev rev. sen sen.
+    senator rep rep. representative congressman congresswoman gov gov. governor president
+    vice prime minister secretary chancellor king queen prince princess sheikh pope
+    judge justice gen gen. general col col. colonel lt lt. capt capt. captain adm adm. admiral
+    sgt sgt. mayor ambassador speaker chairman chairwoman chair director commissioner
+    spokesman spokeswoman spokesperson attorney ceo candidate nominee leader chief envoy
+    foreign defense defence finance interior deputy former acting state first lady
+    """.split()
+)
+
+MALE_TITLES = frozenset("mr mr. sir lord king prince congressman chairman spokesman".split())
+FEMALE_TITLES = frozenset(
+    "mrs mrs. ms ms. miss dame lady queen princess congresswoman chairwoman spokeswoman".split()
+)
+
+MALE_PRONOUNS = frozenset("he him his himself".split())
+FEMALE_PRONOUNS = frozenset("she her hers herself".split())
+PLURAL_PRONOUNS = frozenset("they them their we us our".split())
+PERSONAL_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | frozenset("i me you it".split())
+RELATIVE_PRONOUNS = frozenset("who which that whom".split())

@@ -1,0 +1,426 @@
+"""Span finding: direct quotes (from quote marks) and indirect speech (from the parse).
+
+Produces ``Attribution`` candidates that carry the cue token and the speaker
+token; turning the speaker token into a canonical name is speakers.py's job.
+
+Two output conventions are supported because annotation guidelines differ:
+- "newsdesk" (default, the Newsdesk gold): every quoted passage is its own
+  quote, and a quoted phrase inside reported speech is kept on its own;
+- "polnear": one attribution per speech act, so split quotes ("A," he said.
+  "B.") become one quote with several fragments and a quoted phrase inside
+  reported speech stays inside the reported content.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import CUE_FORMS, INFINITIVE_CUES
+from .marks import QuotedSpan, find_quoted_spans
+from .speakers import according_to_source, subject_of_cue
+
+CONVENTIONS = ("newsdesk", "polnear")
+_COMPLEMENT_MARKERS = {"that", "whether", "if"}
+# Adverbial clauses after a comma that leave the reported content ("…, although he did not say when").
+_DETACHED_ADVCL_MARKERS = {"although", "though", "while", "as", "after", "before", "when", "since", "even"}
+_MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cue
+_SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
+
+
+@dataclass
+class Attribution:
+    """A quote candidate before speaker resolution."""
+
+    spans: list[tuple[int, int]]  # character spans, in order
+    direct: bool
+    cue: Token | None = None
+    cue_text: str = ""
+    speaker_token: Token | None = None
+    continuation_of: Attribution | None = None  # previous quote whose speaker carries over
+    paragraph: int = 0
+    quoted: list[QuotedSpan] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+class DocumentIndex:
+    """Character/token/paragraph lookups for one parsed document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.token_starts = [token.idx for token in doc]
+        self.paragraph_starts = [0] + [i + 1 for i, char in enumerate(self.text) if char == "\n"]
+
+    def paragraph_of(self, char_index: int) -> int:
+        return bisect.bisect_right(self.paragraph_starts, char_index) - 1
+
+    def tokens_within(self, start: int, end: int) -> range:
+        """Indices of tokens that start inside [start, end)."""
+        first = bisect.bisect_left(self.token_starts, start)
+        last = bisect.bisect_left(self.token_starts, end)
+        return range(first, last)
+
+    def token_at(self, char_index: int) -> int:
+        return max(0, bisect.bisect_right(self.token_starts, char_index) - 1)
+
+
+def is_cue_token(token: Token) -> bool:
+    return token.lower_ in CUE_FORMS and token.pos_ in ("VERB", "AUX") and not token.tag_ == "VBN" or (
+        token.lower_ in CUE_FORMS and token.tag_ == "VBN" and any(c.dep_ == "aux" for c in token.children)
+    )
+
+
+def _is_negated(token: Token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+def _words(text: str) -> int:
+    return sum(1 for part in text.split() if any(ch.isalnum() for ch in part))
+
+
+# ---------------------------------------------------------------- direct quotes
+
+
+def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int]) -> tuple[Token | None, str]:
+    """The cue verb (or 'according') nearest a quote in its sentence(s) and paragraph."""
+    doc = index.doc
+    if not len(quote_tokens):
+        return None, ""
+    first, last = quote_tokens[0], quote_tokens[-1]
+    paragraph = index.paragraph_of(doc[first].idx)
+    window_start = doc[first].sent.start
+    window_end = doc[last].sent.end
+    # a short trailing sentence like '"…" He said.' split off by the parser
+    if window_end < len(doc) and index.paragraph_of(doc[window_end].idx) == paragraph:
+        following = doc[window_end].sent
+        if len(following) <= 8:
+            window_end = following.end
+    best: tuple[float, Token] | None = None
+    quote_token_set = set(quote_tokens)
+    for position in range(window_start, window_end):
+        token = doc[position]
+        if in_quote[position] >= 0 or index.paragraph_of(token.idx) != paragraph:
+            continue
+        if not (is_cue_token(token) or token.lower_ == "according"):
+            continue
+        if _is_negated(token):
+            continue
+        if position < first:
+            between = range(position + 1, first)
+        else:
+            between = range(last + 1, position)
+        subject = subject_of_cue(token) if token.lower_ != "according" else None
+        # the speaker's own words ("Jane Roe, who runs a shop,") do not separate quote and cue
+        subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None else set()
+        gap = [doc[i] for i in between if not doc[i].is_punct and in_quote[i] < 0 and i not in subject_tokens]
+        governs = any(token in doc[i].ancestors for i in quote_tokens[:3]) or any(
+            token in doc[i].ancestors for i in quote_tokens[-3:]
+        )
+        # another quote between cue and this quote: that quote is the cue's (unless the cue governs both)
+        if not governs and any(in_quote[i] >= 0 and i not in quote_token_set for i in between):
+            continue
+        if len(gap) > _MAX_CUE_DISTANCE:
+            continue
+        score = len(gap) - (4 if governs else 0) + (0.5 if position > last else 0)
+        if best is None or score < best[0]:
+            best = (score, token)
+    if best is None:
+        return None, ""
+    cue = best[1]
+    if cue.lower_ == "according":
+        return cue, "according to"
+    return cue, cue.text
+
+
+def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> tuple[Token | None, Token | None]:
+    """'Trump told the crowd: "…"' or 'Clinton on Twitter: "…"' -> (cue, speaker token)."""
+    text = index.text
+    before = quote.start - 1
+    while before >= 0 and text[before] in " \t\n":
+        before -= 1
+    if before < 0 or text[before] != ":":
+        return None, None
+    doc = index.doc
+    colon = index.token_at(before)
+    sentence = doc[colon].sent if doc[colon].text == ":" else None
+    if sentence is None:
+        return None, None
+    for position in range(colon - 1, sentence.start - 1, -1):
+        token = doc[position]
+        if in_quote[position] >= 0:
+            break
+        if is_cue_token(token) and not _is_negated(token):
+            return token, subject_of_cue(token)
+    for position in range(sentence.start, colon):
+        token = doc[position]
+        if token.ent_type_ in ("PERSON", "ORG") and in_quote[position] < 0:
+            head = token
+            while head.head is not head and head.head.ent_type_ == token.ent_type_ and head.head.i < colon:
+                head = head.head
+            return None, head
+    return None, None
+
+
+def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Token | None:
+    """Subject of the clause a quote sits in ('he had "reason to believe …"')."""
+    first = doc[quote_tokens[0]]
+    for ancestor in first.ancestors:
+        if in_quote[ancestor.i] >= 0:
+            continue
+        subject = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
+        if subject is not None and in_quote[subject.i] < 0 and (
+            subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
+        ):
+            return subject
+        return None
+    return None
+
+
+def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote: list[int]) -> list[Attribution]:
+    doc = index.doc
+    attributions: list[Attribution] = []
+    previous: Attribution | None = None
+    for quote_number, quote in enumerate(quoted):
+        tokens = index.tokens_within(quote.start, quote.end)
+        inner = range(tokens.start, tokens.stop)
+        paragraph = index.paragraph_of(quote.start)
+        attribution = Attribution([(quote.start, quote.end)], True, paragraph=paragraph, quoted=[quote])
+        cue, cue_text = _cue_for_quote(index, inner, in_quote)
+        if cue is not None:
+            attribution.cue, attribution.cue_text = cue, cue_text
+            attribution.speaker_token = according_to_source(cue) if cue_text == "according to" else subject_of_cue(cue)
+        else:
+            colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
+            if colon_speaker is not None:
+                attribution.cue = colon_cue
+                attribution.cue_text = colon_cue.text if colon_cue is not None else ":"
+                attribution.speaker_token = colon_speaker
+            elif len(inner):
+                attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
+        if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
+            # no cue: the previous speaker goes on (only for real passages, not scare quotes)
+            if _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS or attribution.cue is not None:
+                attribution.continuation_of = previous
+        if attribution.speaker_token is None and attribution.continuation_of is None:
+            if _words(index.text[quote.start : quote.end]) < _SHORT_UNCUED_WORDS:
+                continue  # scare quotes / titles
+        attributions.append(attribution)
+        previous = attribution
+        del quote_number
+    return attributions
+
+
+# ---------------------------------------------------------------- indirect speech
+
+
+def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].is_punct and doc[start].text not in "\"“‘'" or doc[start].is_space or (
+        doc[start].lower_ in _COMPLEMENT_MARKERS and doc[start].dep_ == "mark"
+    )):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct and doc[end - 1].text not in "\"”’'"):
+        end -= 1
+    return start, end
+
+
+def _complement_range(complement: Token) -> tuple[int, int]:
+    """Token range of a reported clause, without detached trailing adverbials or 'according to'."""
+    end = complement.right_edge.i + 1
+    for child in complement.rights:
+        detached = child.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _DETACHED_ADVCL_MARKERS for c in child.children
+        )
+        according = child.dep_ == "prep" and child.lower_ == "according"
+        if detached or according:
+            cut = child.left_edge.i
+            previous = complement.doc[cut - 1] if cut > 0 else None
+            if according or (previous is not None and previous.text == ","):
+                end = min(end, cut)
+    return complement.left_edge.i, end
+
+
+def _split_coordinated(complement: Token, start: int, end: int) -> list[tuple[int, int]]:
+    """'said that A and that B' -> two contents."""
+    for child in complement.rights:
+        if child.dep_ == "conj" and child.i < end and any(
+            c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children
+        ):
+            cc_start = child.left_edge.i
+            previous = cc_start - 1
+            while previous > start and complement.doc[previous].dep_ in ("cc", "punct"):
+                previous -= 1
+            return [(start, previous + 1), (cc_start, min(end, child.right_edge.i + 1))]
+    return [(start, end)]
+
+
+def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:
+    """For '<clause>, <noun phrase> <cue>' the clause right before the comma."""
+    start, _end = noun.left_edge.i, noun.i
+    comma = start - 1
+    if comma <= noun.sent.start or doc[comma].text != ",":
+        return None
+    anchor = doc[comma - 1]
+    clause_head = next((t for t in [anchor, *anchor.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+    if clause_head is None:
+        return None
+    return max(clause_head.left_edge.i, noun.sent.start), comma
+
+
+def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
+    return any(
+        token is not besides and in_quote[token.i] < 0 and is_cue_token(token) and not _is_negated(token)
+        and subject_of_cue(token) is not None
+        for token in sentence
+    )
+
+
+def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: str) -> list[Attribution]:
+    doc = index.doc
+    attributions: list[Attribution] = []
+    for token in doc:
+        if in_quote[token.i] >= 0:
+            continue
+        ranges: list[tuple[int, int]] = []
+        speaker: Token | None = None
+        cue_text = token.text
+        if token.lower_ == "according":
+            speaker = according_to_source(token)
+            sentence = token.sent
+            if speaker is None or _sentence_has_cue(sentence, token, in_quote):
+                continue  # "X said …, according to Y": X is the speaker
+            start, end = sentence.start, sentence.end
+            cut_start, cut_end = token.left_edge.i, token.right_edge.i + 1
+            before, after = (start, cut_start), (cut_end, end)
+            ranges = [max(before, after, key=lambda r: r[1] - r[0])]
+            cue_text = "according to"
+        elif is_cue_token(token) and not _is_negated(token):
+            complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if complement is None and CUE_FORMS[token.lower_] in INFINITIVE_CUES:
+                complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
+            if complement is not None:
+                start, end = _complement_range(complement)
+                if start <= token.i < end:
+                    continue
+                ranges = _split_coordinated(complement, start, end) if convention == "newsdesk" else [(start, end)]
+            elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
+                head = token.head
+                start, end = head.left_edge.i, head.right_edge.i + 1
+                cut_start, cut_end = token.left_edge.i, token.right_edge.i + 1
+                ranges = [max((start, cut_start), (cut_end, end), key=lambda r: r[1] - r[0])]
+            elif token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN"):
+                # "…, a spokesman confirmed." misparsed as a reduced relative clause
+                clause = _clause_before_comma(doc, token.head)
+                if clause is None:
+                    continue
+                ranges = [clause]
+            else:
+                continue
+            speaker = subject_of_cue(token)
+            if speaker is None:
+                continue
+            if speaker.i >= 0 and any(r[0] <= speaker.i < r[1] for r in ranges):
+                continue
+        else:
+            continue
+        for start, end in ranges:
+            start, end = _trim_tokens(doc, start, end)
+            if end - start < 2:
+                continue
+            char_start = doc[start].idx
+            char_end = doc[end - 1].idx + len(doc[end - 1].text)
+            attributions.append(
+                Attribution(
+                    [(char_start, char_end)],
+                    False,
+                    cue=token,
+                    cue_text=cue_text,
+                    speaker_token=speaker,
+                    paragraph=index.paragraph_of(char_start),
+                )
+            )
+    return attributions
+
+
+# ---------------------------------------------------------------- combining
+
+
+def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
+    return sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
+
+
+def find_attributions(doc: Doc, convention: str = "newsdesk") -> tuple[list[Attribution], DocumentIndex]:
+    """All quote candidates of a parsed document, in text order."""
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
+    index = DocumentIndex(doc)
+    quoted = find_quoted_spans(doc.text)
+    in_quote = [-1] * len(doc)
+    for number, quote in enumerate(quoted):
+        for position in index.tokens_within(quote.start, quote.end):
+            in_quote[position] = number
+    direct = find_direct_quotes(index, quoted, in_quote)
+    indirect = find_indirect_speech(index, in_quote, convention)
+
+    kept_indirect: list[Attribution] = []
+    absorbed: set[int] = set()
+    for attribution in indirect:
+        start, end = attribution.start, attribution.end
+        length = max(1, end - start)
+        inside = _quoted_chars(quoted, start, end)
+        if inside / length >= 0.6:
+            continue  # the complement is itself a direct quote, handled above
+        overlapping = [q for q in quoted if q.start < end and q.end > start]
+        if overlapping:
+            if convention == "newsdesk":
+                continue  # the quoted phrases stand on their own
+            attribution.direct = True
+            attribution.quoted = overlapping
+            absorbed.update(id(q) for q in overlapping)
+        kept_indirect.append(attribution)
+
+    if convention == "polnear":
+        direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
+        direct = _merge_split_quotes(direct)
+    # drop exact duplicates (e.g. nested cues yielding the same clause)
+    seen: set[tuple] = set()
+    combined: list[Attribution] = []
+    for attribution in sorted(direct + kept_indirect, key=lambda a: (a.start, a.end)):
+        key = (tuple(attribution.spans), attribution.direct)
+        if key in seen:
+            continue
+        seen.add(key)
+        combined.append(attribution)
+    return combined, index
+
+
+def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
+    """PolNeAR style: '"A," he said. "B."' and re-opened paragraphs become one multi-fragment quote."""
+    merged: list[Attribution] = []
+    owner: dict[int, Attribution] = {}  # id of a merged-away quote -> the quote that absorbed it
+    for attribution in direct:
+        previous = merged[-1] if merged else None
+        continued = attribution.continuation_of
+        if continued is not None:
+            continued = owner.get(id(continued), continued)
+        same_act = previous is not None and (
+            (continued is previous and attribution.paragraph == previous.paragraph)
+            or (attribution.cue is not None and attribution.cue is previous.cue)
+            or (attribution.quoted[0].continued_from_previous and continued is previous)
+        )
+        if same_act and previous is not None:
+            previous.spans.extend(attribution.spans)
+            previous.quoted.extend(attribution.quoted)
+            owner[id(attribution)] = previous
+            continue
+        merged.append(attribution)
+    return merged

@@ -1,0 +1,377 @@
+"""Speaker resolution: from a cue's subject to a canonical speaker.
+
+Works on a spaCy ``Doc``: finds the subject of a cue, splits titles from
+names, links surnames and pronouns to the full names seen in the article.
+Kept apart from span finding (quotes.py) so each can be measured alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_TITLES,
+    MALE_PRONOUNS,
+    MALE_TITLES,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    TITLE_WORDS,
+)
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Dependents that belong to a noun phrase's left side ("Russian Foreign Minister Sergey Lavrov").
+_NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat", "quantmod", "advmod"}
+_ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART"}
+_PERSON_NOUNS = frozenset(
+    """
+    official officials spokesman spokeswoman spokesperson aide aides adviser advisers advisor
+    source sources person people man woman resident residents voter voters expert experts analyst
+    analysts lawmaker lawmakers senator candidate critic critics supporter supporters leader leaders
+    officer officers member members friend friends president director strategist strategists
+    """.split()
+)
+
+CONFIDENCE_NAME = 0.9
+CONFIDENCE_SURNAME = 0.85
+CONFIDENCE_PRONOUN = 0.7
+CONFIDENCE_NOMINAL = 0.5
+
+
+@lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """First name -> "m"/"f", learned from PolNeAR train by build_gender_lexicon.py (may be absent)."""
+    path = os.path.join(os.path.dirname(__file__), "data", "first_name_gender.json")
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@dataclass
+class PersonEntry:
+    """A person seen in the article, keyed by its fullest name."""
+
+    name: str
+    surname: str
+    role: str = ""
+    gender: str = ""  # "m", "f" or "" when unknown
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ResolvedSpeaker:
+    name: str  # canonical name (key of Extraction.speakers)
+    mention: str  # the words as written nearest the quote
+    role: str
+    is_person: bool
+    confidence: float
+    alias: str  # surface form to record as an alias
+
+
+def _clean_name_tokens(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Split leading titles off a PERSON span and drop trailing possessives."""
+    titles: list[Token] = []
+    while tokens and tokens[0].lower_ in TITLE_WORDS and len(tokens) > 1:
+        titles.append(tokens[0])
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    return titles, tokens
+
+
+def _looks_like_name(ent: Span) -> bool:
+    """Filter NER slips such as "U.S.-Russia" or "Kyiv’s" tagged PERSON."""
+    for token in ent:
+        text = token.text
+        if any(ch.isdigit() for ch in text):
+            return False
+        if "." in text and len(text) > 3 and text.lower() not in TITLE_WORDS:
+            return False
+        if "-" in text and text[-1:].isupper():
+            return False
+    return any(token.text[:1].isupper() for token in ent)
+
+
+def _role_before(ent: Span, titles: list[Token]) -> str:
+    """Title words written before a name: "Russian Foreign Minister" in "Russian Foreign Minister Sergey Lavrov"."""
+    start, _end = noun_phrase_bounds(ent.root)
+    words = [t for t in ent.doc[start : ent.start] if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+    if words and words[0].tag_ == "POS":
+        words = words[1:]
+    words += titles
+    if not words or any(t.ent_type_ == "PERSON" for t in words):
+        return ""
+    return " ".join(t.text for t in words)
+
+
+def _gender_of(first_word: str, titles: list[Token]) -> str:
+    for title in titles:
+        if title.lower_ in MALE_TITLES:
+            return "m"
+        if title.lower_ in FEMALE_TITLES:
+            return "f"
+    return first_name_genders().get(first_word.lower(), "")
+
+
+def noun_phrase_bounds(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by ``head`` (no appositions or clauses)."""
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in _NP_LEFT_DEPS and child.i == start - 1 or (
+            child.dep_ in _NP_LEFT_DEPS and child.left_edge.i < start and child.right_edge.i == start - 1
+        ):
+            start = child.left_edge.i
+        else:
+            break
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("flat", "compound") and child.i == end:
+            end = child.i + 1
+        else:
+            break
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+class SpeakerResolver:
+    """Resolves subject tokens of one document to canonical speakers."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.people: dict[str, PersonEntry] = {}
+        # (token index, canonical name) of every person mention, in order
+        self.person_mentions: list[tuple[int, str]] = []
+        self._surname_index: dict[str, list[str]] = {}
+        self._collect_people()
+
+    # ------------------------------------------------------------ registry
+    def _collect_people(self) -> None:
+        entities = [ent for ent in self.doc.ents if ent.label_ == "PERSON" and _looks_like_name(ent)]
+        # register fuller names first so surnames can link to them
+        for ent in sorted(entities, key=lambda e: -len(e)):
+            titles, tokens = _clean_name_tokens(list(ent))
+            if not tokens:
+                continue
+            surface = " ".join(t.text for t in tokens)
+            surname = tokens[-1].lower_
+            canonical = self._canonical_for(tokens, ent.start)
+            if canonical is None:
+                canonical = surface
+                self.people[canonical] = PersonEntry(
+                    name=canonical,
+                    surname=surname,
+                    gender=_gender_of(tokens[0].text, titles) if len(tokens) > 1 else _gender_of("", titles),
+                )
+                self._surname_index.setdefault(surname, []).append(canonical)
+            entry = self.people[canonical]
+            entry.aliases.add(surface)
+            if not entry.role:
+                entry.role = _role_before(ent, titles)
+            if not entry.gender:
+                entry.gender = _gender_of(tokens[0].text if len(tokens) > 1 else "", titles)
+        for ent in entities:
+            _titles, tokens = _clean_name_tokens(list(ent))
+            if tokens:
+                canonical = self._canonical_for(tokens, ent.start)
+                if canonical:
+                    self.person_mentions.append((tokens[-1].i, canonical))
+        # surnames the NER missed ("Zelenskyy said") still count as mentions
+        covered = {index for index, _name in self.person_mentions}
+        for token in self.doc:
+            if token.pos_ == "PROPN" and token.i not in covered and token.lower_ in self._surname_index:
+                if token.ent_type_ in ("", "PERSON", "NORP", "ORG", "GPE") and token.dep_ != "compound":
+                    canonical = self._canonical_for([token], token.i)
+                    if canonical:
+                        self.person_mentions.append((token.i, canonical))
+        self.person_mentions.sort()
+
+    def _canonical_for(self, tokens: list[Token], position: int) -> str | None:
+        surname = tokens[-1].lower_
+        candidates = self._surname_index.get(surname, [])
+        words = {t.lower_ for t in tokens}
+        matching = [c for c in candidates if words <= {w.lower() for w in c.split()}]
+        if not matching:
+            return None
+        if len(matching) == 1:
+            return matching[0]
+        # several people share the surname: the one named most recently before this mention
+        best, best_position = matching[0], -1
+        for index, name in self.person_mentions:
+            if name in matching and index < position and index > best_position:
+                best, best_position = name, index
+        return best
+
+    def person_for_span(self, start: int, end: int) -> tuple[str, list[Token]] | None:
+        """Canonical person named inside token range [start, end), with the title tokens before it."""
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.start < end and ent.end > start:
+                titles, tokens = _clean_name_tokens(list(ent))
+                if not tokens:
+                    continue
+                canonical = self._canonical_for(tokens, ent.start)
+                if canonical:
+                    return canonical, titles
+        return None
+
+    # ------------------------------------------------------------ resolution
+    def resolve(self, head: Token, quote_start_token: int | None = None) -> ResolvedSpeaker | None:
+        """Canonical speaker for a subject head token."""
+        lower = head.lower_
+        if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            return self.resolve(head.head.head, quote_start_token)
+        if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
+            return self._resolve_pronoun(head, "m" if lower in MALE_PRONOUNS else "f")
+        if lower in PLURAL_PRONOUNS:
+            return self._resolve_plural(head)
+        if lower in ("i", "me", "you", "it", "this", "that"):
+            return None
+        start, end = noun_phrase_bounds(head)
+        # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
+        appositions = [child for child in head.rights if child.dep_ == "appos"]
+        person = self.person_for_span(start, end)
+        role_tokens: list[Token] = []
+        if person is None:
+            for appos in appositions:
+                a_start, a_end = noun_phrase_bounds(appos)
+                person = self.person_for_span(a_start, a_end)
+                if person:
+                    role_tokens = list(self.doc[start:end])
+                    appositions = []
+                    break
+        if person is None and head.pos_ == "PROPN":
+            # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
+            canonical = self._canonical_for([head], head.i)
+            if canonical is None and head.ent_type_ in ("", "PERSON") and head.text[:1].isupper():
+                # a name the NER missed: register it so later surnames and pronouns can find it
+                name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
+                if name_tokens:
+                    canonical = " ".join(t.text for t in name_tokens)
+                    self.people[canonical] = PersonEntry(canonical, name_tokens[-1].lower_)
+                    self._surname_index.setdefault(name_tokens[-1].lower_, []).append(canonical)
+            if canonical is not None:
+                person = (canonical, [t for t in self.doc[start:head.i] if t.lower_ in TITLE_WORDS])
+        mention_text = self.doc[start:end].text
+        if person is not None:
+            canonical, titles = person
+            entry = self.people[canonical]
+            if not role_tokens:
+                name_start = min(t.i for t in titles) if titles else None
+                ent_first = next(
+                    (e.start for e in self.doc.ents if e.label_ == "PERSON" and e.start < end and e.end > start),
+                    start,
+                )
+                role_tokens = [
+                    t for t in self.doc[start : name_start if name_start is not None else ent_first]
+                    if t.dep_ != "det"
+                ] + titles
+            role = " ".join(t.text for t in role_tokens).strip(" ,")
+            if not role and appositions:
+                a_start = appositions[0].left_edge.i
+                a_end = appositions[0].right_edge.i + 1
+                role = self.doc[a_start:a_end].text.strip(" ,")
+            if role and not entry.role:
+                entry.role = role
+            entry.aliases.add(mention_text)
+            confidence = CONFIDENCE_NAME if " " in mention_text else CONFIDENCE_SURNAME
+            return ResolvedSpeaker(canonical, mention_text, role, True, confidence, mention_text)
+        if head.pos_ == "PRON":
+            return None
+        org = next(
+            (e for e in self.doc.ents if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None
+        )
+        is_person = org is None and head.lower_ in _PERSON_NOUNS
+        name = mention_text.strip()
+        if not name:
+            return None
+        return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, mention_text)
+
+    def _resolve_pronoun(self, pronoun: Token, gender: str) -> ResolvedSpeaker | None:
+        """Most recent compatible person, sentence by sentence backwards; subjects first."""
+        doc = self.doc
+        # the pronoun's own sentence comes last: in '"Kyiv regards …," he said' Kyiv is not "he"
+        sentences = []
+        sentence = pronoun.sent
+        while len(sentences) < 5 and sentence.start > 0:
+            sentence = doc[sentence.start - 1].sent
+            sentences.append(sentence)
+        sentences.append(pronoun.sent)
+        for sentence in sentences:
+            in_sentence = [
+                (index, name)
+                for index, name in self.person_mentions
+                if sentence.start <= index < sentence.end and index < pronoun.i
+                and doc[index].dep_ not in ("compound", "poss")
+                and (not self.people[name].gender or self.people[name].gender == gender)
+            ]
+            if in_sentence:
+                subjects = [m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS]
+                _index, best = (subjects or in_sentence)[-1]
+                entry = self.people[best]
+                entry.aliases.add(pronoun.text)
+                return ResolvedSpeaker(best, pronoun.text, entry.role, True, CONFIDENCE_PRONOUN, pronoun.text)
+        return None
+
+    def _resolve_plural(self, pronoun: Token) -> ResolvedSpeaker | None:
+        """'they' -> the most recent plural subject or organisation in the last two sentences."""
+        sentence = pronoun.sent
+        earliest = sentence.start
+        previous = sentence.start - 1
+        if previous >= 0:
+            earliest = self.doc[previous].sent.start
+        for index in range(pronoun.i - 1, earliest - 1, -1):
+            token = self.doc[index]
+            if token.dep_ in SUBJECT_DEPS and token.pos_ in ("NOUN", "PROPN") and (
+                token.tag_ in ("NNS", "NNPS") or token.ent_type_ in _ORG_LABELS
+            ):
+                start, end = noun_phrase_bounds(token)
+                text = self.doc[start:end].text
+                return ResolvedSpeaker(text, pronoun.text, "", False, CONFIDENCE_NOMINAL, text)
+        return None
+
+
+def subject_of_cue(cue: Token) -> Token | None:
+    """The speaker token of a cue: its subject, the subject of the verb it hangs from, or by-agent."""
+    token = cue
+    for _ in range(4):
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None:
+            return subject
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+        if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head is not token:
+            # "..., adding that" / "spoke and said" / "went on to say": borrow the governing subject
+            if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
+                return token.head
+            token = token.head
+            continue
+        if token.dep_ == "relcl":
+            return token.head
+        return None
+    return None
+
+
+def according_to_source(according: Token) -> Token | None:
+    """'according to X' -> X."""
+    for child in according.children:
+        if child.lower_ == "to":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    nxt = according.nbor(1) if according.i + 1 < len(according.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def mention_text(token: Token) -> str:
+    start, end = noun_phrase_bounds(token)
+    return Span(token.doc, start, end).text
