@@ -145,14 +145,19 @@ def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], sp
         if quote is None and any(q.start < found.end and found.start < q.end for q in corrected):
             continue  # a human has corrected an overlapping quote: theirs stands
         quote = quote or Quote(article=article, start=found.start, end=found.end)
-        quote.text = article.body[found.start : found.end]
-        quote.is_direct = found.direct
-        quote.cue = found.cue[:100]
-        quote.speaker_mention = found.speaker_mention[:300]
-        quote.attribution_confidence = min(1.0, max(0.0, found.confidence))
+        values = {
+            "text": article.body[found.start : found.end],
+            "is_direct": found.direct,
+            "cue": found.cue[:100],
+            "speaker_mention": found.speaker_mention[:300],
+            "attribution_confidence": min(1.0, max(0.0, found.confidence)),
+        }
         if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
-            quote.speaker = speakers.get(found.speaker)
-        quote.save()
+            values["speaker"] = speakers.get(found.speaker)
+        if quote.pk is None or any(getattr(quote, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(quote, name, value)
+            quote.save()  # only on change, so history holds real changes only
         kept.add(quote.pk)
     article.quotes.exclude(pk__in=kept).filter(corrected_fields=[]).delete()
 
@@ -195,17 +200,20 @@ def stances_classify(*, quotes: list[Quote], topics: list[Topic]) -> None:
 
 
 def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, model_version: str) -> None:
-    record, created = Stance.objects.get_or_create(
-        quote=quote, topic=topic, defaults={"label": result.label}
-    )
-    record.model_label = result.label
-    record.score_favor = result.scores["favor"]
-    record.score_against = result.scores["against"]
-    record.score_none = result.scores["none"]
-    record.model_version = model_version
+    record, _ = Stance.objects.get_or_create(quote=quote, topic=topic, defaults={"label": result.label})
+    values = {
+        "model_label": result.label,
+        "score_favor": result.scores["favor"],
+        "score_against": result.scores["against"],
+        "score_none": result.scores["none"],
+        "model_version": model_version,
+    }
     if record.source == Stance.Source.MODEL:
-        record.label = result.label
-    record.save()
+        values["label"] = result.label
+    if any(getattr(record, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
 
 
 def article_mark_failed(*, article_id: int, error: str) -> None:

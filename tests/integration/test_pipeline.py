@@ -1,0 +1,71 @@
+"""The whole path: ingest -> Redis -> celery worker (extraction, then stance) -> PostgreSQL -> page."""
+import pytest
+from django.db.models import Count
+
+from quotes import services
+from quotes.models import Article, Quote, Stance
+from tests.integration.conftest import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _finished(article: Article) -> bool:
+    article.refresh_from_db()
+    return article.status in (Article.Status.DONE, Article.Status.FAILED)
+
+
+def test_seed_article_is_processed_by_a_real_worker(workers, topic, seed_text, client):
+    workers.start()
+    article = services.article_ingest(text=seed_text)
+    wait_for(lambda: _finished(article), timeout=300, what="the worker to process the seed article")
+    assert article.status == Article.Status.DONE, article.error
+
+    direct = Quote.objects.filter(article=article, is_direct=True, speaker__isnull=False)
+    assert direct.count() >= 15
+    speakers = set(direct.values_list("speaker__name", flat=True))
+    assert {"Marco Rubio", "Sergey Lavrov", "Volodymyr Zelenskyy"} <= speakers
+    stances = Stance.objects.filter(quote__article=article, topic=topic)
+    assert stances.count() == article.quotes.count()  # one stance per quote on the active topic
+    assert not stances.filter(model_version="").exists()
+    assert not Stance.objects.values("quote", "topic").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    for name in ("Marco Rubio", "Sergey Lavrov", "Volodymyr Zelenskyy"):
+        assert name in html
+    assert "stance-" in html
+
+
+def test_reprocessing_keeps_quotes_and_human_corrections(workers, topic, seed_text):
+    workers.start()
+    article = services.article_ingest(text=seed_text)
+    wait_for(lambda: _finished(article), timeout=300, what="first processing")
+    quote = article.quotes.filter(speaker__isnull=False).first()
+    quote_ids = set(article.quotes.values_list("pk", flat=True))
+    services.quote_reassign(quote=quote, speaker=None, reason="test: the source is unclear")
+    human = services.stance_label(stance_record=quote.stances.get(topic=topic), label="against")
+
+    services.article_retry(article=article)
+    wait_for(lambda: _finished(article), timeout=300, what="re-processing")
+    assert article.status == Article.Status.DONE, article.error
+    assert set(article.quotes.values_list("pk", flat=True)) == quote_ids
+    quote.refresh_from_db()
+    human.refresh_from_db()
+    assert quote.speaker is None and quote.corrected_fields == ["speaker"]
+    assert (human.label, human.source) == ("against", Stance.Source.HUMAN)
+    assert human.model_label  # the model's own opinion is still recorded beside it
+
+
+def test_a_failure_is_recorded_on_the_article_and_a_retry_recovers(workers, topic, seed_text):
+    broken = workers.start(NEWSDESK_SPACY_PIPELINE="no_such_pipeline")
+    article = services.article_ingest(text=seed_text)
+    wait_for(lambda: _finished(article), timeout=120, what="the failure to be recorded")
+    assert article.status == Article.Status.FAILED
+    assert "no_such_pipeline" in article.error
+    assert not article.quotes.exists()
+
+    workers.stop(broken)
+    workers.start()  # a healthy worker takes over; the retry succeeds without re-ingesting
+    services.article_retry(article=article)
+    wait_for(lambda: _finished(article), timeout=300, what="the retried article to be processed")
+    assert article.status == Article.Status.DONE, article.error
+    assert article.quotes.exists()

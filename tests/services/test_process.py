@@ -1,0 +1,92 @@
+"""article_process and the speaker verbs, with the real extractor (tasks stubbed: no broker here)."""
+import pytest
+
+from quotes import extraction, services
+from quotes.models import Article, Quote, Speaker, SpeakerAlias
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "Foreign Minister Anna Kowalska met her counterparts on Monday.\n"
+    "“We expect results, not photographs,” Kowalska said.\n"
+    "“The door stays open,” she added."
+)
+
+
+@pytest.fixture
+def classify_calls(monkeypatch):
+    from quotes import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.article_classify, "delay_on_commit", lambda article_id: calls.append(article_id))
+    monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)
+    return calls
+
+
+@pytest.fixture
+def article(classify_calls):
+    return services.article_ingest(text=BODY, title="Ministers meet")
+
+
+def test_process_stores_quotes_and_speakers_then_enqueues_stance(article, classify_calls):
+    services.article_process(article=article)
+    quotes = list(article.quotes.select_related("speaker"))
+    assert [q.text for q in quotes] == ["“We expect results, not photographs,”", "“The door stays open,”"]
+    assert {q.speaker.name for q in quotes} == {"Anna Kowalska"}
+    assert all(article.body[q.start : q.end] == q.text for q in quotes)
+    assert Speaker.objects.get().role == "Foreign Minister"
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSING
+    assert article.extractor_version == extraction.EXTRACTOR_VERSION
+    assert classify_calls == [article.pk]
+
+
+def test_process_twice_updates_in_place(article):
+    services.article_process(article=article)
+    first = {(q.pk, q.start, q.end, q.speaker_id) for q in article.quotes.all()}
+    services.article_process(article=article)
+    assert {(q.pk, q.start, q.end, q.speaker_id) for q in article.quotes.all()} == first
+    assert Speaker.objects.count() == 1
+
+
+def test_process_keeps_a_human_speaker_correction(article):
+    services.article_process(article=article)
+    quote = article.quotes.get(text__contains="door")
+    other = Speaker.objects.create(name="Piotr Nowak", slug="piotr-nowak")
+    services.quote_reassign(quote=quote, speaker=other, reason="it was the deputy")
+    services.article_process(article=article)
+    quote.refresh_from_db()
+    assert quote.speaker == other
+    assert quote.corrected_fields == ["speaker"]
+    assert quote.history.filter(history_change_reason="it was the deputy").exists()
+    assert quote.history.count() == 2  # created, corrected: re-processing changed nothing
+
+
+def test_speaker_resolve_reuses_a_known_full_name_across_articles():
+    first = services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska", role="Minister"))
+    again = services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska", aliases=("Kowalska",)))
+    assert first == again
+    assert set(SpeakerAlias.objects.values_list("alias", flat=True)) == {"Anna Kowalska", "Kowalska"}
+
+
+def test_speaker_resolve_never_merges_people_who_share_a_surname():
+    anna = services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska", aliases=("Kowalska",)))
+    maria = services.speaker_resolve(found=extraction.Speaker(name="Maria Kowalska", aliases=("Kowalska",)))
+    assert anna != maria
+    lone = services.speaker_resolve(found=extraction.Speaker(name="Kowalska"))
+    assert lone not in (anna, maria)  # ambiguous surname: a new speaker, not a guess
+
+
+def test_speaker_resolve_leaves_anonymous_sources_unresolved():
+    assert services.speaker_resolve(found=extraction.Speaker(name="a senior official", is_person=False)) is None
+    assert not Speaker.objects.exists()
+
+
+def test_speaker_merge_moves_quotes_and_aliases(article):
+    services.article_process(article=article)
+    source = Speaker.objects.get()
+    target = Speaker.objects.create(name="Anna M. Kowalska", slug="anna-m-kowalska")
+    services.speaker_merge(source=source, target=target)
+    assert not Speaker.objects.filter(pk=source.pk).exists()
+    assert set(Quote.objects.values_list("speaker", flat=True)) == {target.pk}
+    assert "Anna Kowalska" in set(target.aliases.values_list("alias", flat=True))
