@@ -154,10 +154,7 @@ def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], sp
         }
         if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
             values["speaker"] = speakers.get(found.speaker)
-        if quote.pk is None or any(getattr(quote, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(quote, name, value)
-            quote.save()  # only on change, so history holds real changes only
+        _save_if_changed(quote, values)
         kept.add(quote.pk)
     article.quotes.exclude(pk__in=kept).filter(corrected_fields=[]).delete()
 
@@ -210,10 +207,15 @@ def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, mode
     }
     if record.source == Stance.Source.MODEL:
         values["label"] = result.label
-    if any(getattr(record, name) != value for name, value in values.items()):
+    _save_if_changed(record, values)
+
+
+def _save_if_changed(instance, values: dict) -> None:
+    """Save only new rows and real changes, so re-runs leave history and timestamps alone."""
+    if instance.pk is None or any(getattr(instance, name) != value for name, value in values.items()):
         for name, value in values.items():
-            setattr(record, name, value)
-        record.save()
+            setattr(instance, name, value)
+        instance.save()
 
 
 def article_mark_failed(*, article_id: int, error: str) -> None:
