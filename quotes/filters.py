@@ -1,23 +1,36 @@
 """FilterSets shared by the HTML pages and the CSV export, so an export equals the screen."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from quotes.models import Quote, Speaker, Stance, Topic
 
 
 class QuoteFilter(django_filters.FilterSet):
+    DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
     q = django_filters.CharFilter(method="filter_text", label="Text contains")
     speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), field_name="speaker", to_field_name="slug", empty_label="Any speaker"
+        queryset=Speaker.objects.all(), to_field_name="slug", label="Speaker", empty_label="Any speaker"
     )
     topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), method="filter_topic", to_field_name="slug", empty_label="Any topic"
+        queryset=Topic.objects.all(), method="filter_topic", to_field_name="slug", label="Topic",
+        empty_label="Any topic",
     )
-    stance = django_filters.ChoiceFilter(choices=Stance.Label.choices, method="filter_topic", empty_label="Any stance")
-    outlet = django_filters.CharFilter(field_name="article__outlet", lookup_expr="iexact")
-    published_after = django_filters.DateFilter(field_name="article__published_at", lookup_expr="date__gte")
-    published_before = django_filters.DateFilter(field_name="article__published_at", lookup_expr="date__lte")
-    is_direct = django_filters.BooleanFilter(label="Direct quotes only")
+    stance = django_filters.ChoiceFilter(
+        choices=Stance.Label.choices, method="filter_topic", label="Stance", empty_label="Any stance"
+    )
+    outlet = django_filters.CharFilter(field_name="article__outlet", lookup_expr="iexact", label="Outlet")
+    published_after = django_filters.DateFilter(
+        field_name="article__published_at", lookup_expr="date__gte", label="Published from", widget=DATE_INPUT
+    )
+    published_before = django_filters.DateFilter(
+        field_name="article__published_at", lookup_expr="date__lte", label="Published until", widget=DATE_INPUT
+    )
+    is_direct = django_filters.BooleanFilter(
+        label="Kind",
+        widget=forms.Select(choices=[("", "Direct and reported"), ("true", "Direct only"), ("false", "Reported only")]),
+    )
 
     class Meta:
         model = Quote

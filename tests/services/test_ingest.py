@@ -69,7 +69,7 @@ def test_ingest_refuses_a_known_url_with_different_text(enqueued):
 
 @pytest.mark.django_db
 def test_ingest_file_reads_html(enqueued):
-    html = b"<html><head><title>Summit</title></head><body><p>\xe2\x80\x9cNo deal,\xe2\x80\x9d she said.</p></body></html>"
+    html = "<html><head><title>Summit</title></head><body><p>“No deal,” she said.</p></body></html>".encode()
     article = services.article_ingest_file(filename="summit.HTML", data=html)
     assert article.title == "Summit"
     assert article.body == "“No deal,” she said."
