@@ -52,6 +52,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
+LOGIN_URL = "admin:login"
 WSGI_APPLICATION = "newsdesk.wsgi.application"
 
 TEMPLATES = [

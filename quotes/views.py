@@ -2,6 +2,7 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm
-from quotes.models import Article, Speaker
+from quotes.models import Article, Speaker, Stance
 
 PAGE_SIZE = 50
 
@@ -58,6 +59,20 @@ def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     services.article_retry(article=article)
     messages.info(request, "Processing starts again.")
     return redirect(article)
+
+
+@require_POST
+@permission_required("quotes.change_stance")
+def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor sets the stance of a quote; the model never overrides it."""
+    stance_record = get_object_or_404(Stance.objects.select_related("quote__article"), pk=pk)
+    label = request.POST.get("label", "")
+    if label not in Stance.Label.values:
+        messages.error(request, f"“{label}” is not a stance; choose favor, against or none.")
+    else:
+        services.stance_label(stance_record=stance_record, label=label, by=request.user, reason="labelled on the page")
+        messages.success(request, f"Stance set to {label}.")
+    return redirect(f"{stance_record.quote.article.get_absolute_url()}#quote-{stance_record.quote_id}")
 
 
 def speaker_list(request: HttpRequest) -> HttpResponse:

@@ -132,3 +132,29 @@ def test_add_article_form_refuses_an_unsupported_upload(client):
     response = client.post(reverse("quotes:article_create"), {"file": upload})
     assert response.status_code == 400
     assert "not a supported file type" in response.content.decode()
+
+
+def test_editor_labels_a_stance_on_the_article_page(client, stances, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="x")
+    editor.user_permissions.add(Permission.objects.get(codename="change_stance"))
+    client.force_login(editor)
+    favor = stances[0]
+    html = client.get(favor.quote.article.get_absolute_url()).content.decode()
+    assert reverse("quotes:stance_label", args=[favor.pk]) in html
+    response = client.post(reverse("quotes:stance_label", args=[favor.pk]), {"label": "none"})
+    assert response.status_code == 302
+    favor.refresh_from_db()
+    assert (favor.label, favor.source, favor.model_label) == ("none", Stance.Source.HUMAN, "favor")
+
+
+def test_labelling_needs_the_permission_and_a_valid_label(client, stances, django_user_model):
+    favor = stances[0]
+    url = reverse("quotes:stance_label", args=[favor.pk])
+    assert client.post(url, {"label": "none"})["Location"].startswith(reverse("admin:login"))
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    client.post(url, {"label": "maybe"})
+    favor.refresh_from_db()
+    assert (favor.label, favor.source) == ("favor", Stance.Source.MODEL)
+    assert client.post(reverse("quotes:stance_label", args=[999999]), {"label": "none"}).status_code == 404
