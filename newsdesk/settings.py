@@ -125,6 +125,7 @@ CELERY_TASK_DEFAULT_QUEUE = "extraction"
 CELERY_TASK_ROUTES = {
     "quotes.tasks.article_process": {"queue": "extraction"},
     "quotes.tasks.article_classify": {"queue": "stance"},
+    "quotes.tasks.topic_retrain": {"queue": "stance"},
 }
 # Embedded mode (`make run` with no Redis answering): tasks run in-process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -142,6 +143,12 @@ NEWSDESK = {
     # Stance head/adapter file; empty means the one shipped with quotes/stance.
     "STANCE_HEAD": env("NEWSDESK_STANCE_HEAD", default=""),
     "STANCE_BATCH_SIZE": env.int("NEWSDESK_STANCE_BATCH_SIZE", default=32),
+    # Learning from corrections: a topic's head is refitted once it has this many human labels,
+    # a little after the last label of a burst.
+    "MIN_LABELS_TO_RETRAIN": env.int("NEWSDESK_MIN_LABELS_TO_RETRAIN", default=10),
+    "RETRAIN_DELAY_SECONDS": env.int("NEWSDESK_RETRAIN_DELAY_SECONDS", default=30),
+    # Where workers keep topic heads read from the database (any local folder).
+    "STANCE_HEAD_CACHE": env("NEWSDESK_STANCE_HEAD_CACHE", default=str(BASE_DIR / "var" / "stance-heads")),
 }
 
 # --- Logging ------------------------------------------------------------------

@@ -12,6 +12,12 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(help_text="What the stance model reads, e.g. “the U.S.–Russia talks”.")
     is_active = models.BooleanField(default=True, help_text="Active topics are classified on every quote.")
+    # Learning from corrections: a stance head fitted on this topic's human labels.
+    stance_head = models.BinaryField(null=True, blank=True, editable=False)
+    stance_model_version = models.CharField(max_length=200, blank=True, editable=False)
+    stance_head_labels = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many human labels the topic's head was fitted on."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

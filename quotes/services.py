@@ -1,10 +1,13 @@
 """The verbs of the domain. Views, admin, tasks and commands all write through here."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -174,26 +177,80 @@ def article_classify(*, article: Article) -> None:
 
 
 def stances_classify(*, quotes: list[Quote], topics: list[Topic]) -> None:
-    """Run the stance model on each (quote, topic) pair in batches and record the results."""
-    if not quotes or not topics:
+    """Run the stance model on each (quote, topic) pair in batches and record the results.
+
+    A topic with a head fitted on its human labels is classified with that head.
+    """
+    if not quotes:
         return
+    for topic in topics:
+        model = _stance_model_for(topic)
+        inputs = [_stance_input(quote, topic) for quote in quotes]
+        results = model.predict(inputs, batch_size=settings.NEWSDESK["STANCE_BATCH_SIZE"])
+        with transaction.atomic():
+            for quote, result in zip(quotes, results, strict=True):
+                _stance_record(quote, topic, result, model.model_version)
+
+
+def _stance_input(quote: Quote, topic: Topic) -> stance.StanceInput:
     from quotes import stance
 
-    model = stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None)
-    pairs = [(quote, topic) for topic in topics for quote in quotes]
-    inputs = [
-        stance.StanceInput(
-            text=quote.text,
-            topic=topic.description,
-            context=textutils.paragraph_around(quote.article.body, quote.start, quote.end),
-            speaker=quote.speaker.name if quote.speaker else quote.speaker_mention,
+    return stance.StanceInput(
+        text=quote.text,
+        topic=topic.description,
+        context=textutils.paragraph_around(quote.article.body, quote.start, quote.end),
+        speaker=quote.speaker.name if quote.speaker else quote.speaker_mention,
+    )
+
+
+def _stance_model_for(topic: Topic) -> stance.StanceModel:
+    """The shared model, or the topic's own head (cached on disk by content, loaded once per process)."""
+    from quotes import stance
+
+    head_path = settings.NEWSDESK["STANCE_HEAD"] or None
+    if topic.stance_head:
+        head = bytes(topic.stance_head)
+        head_path = Path(settings.NEWSDESK["STANCE_HEAD_CACHE"]) / f"topic-{hashlib.sha256(head).hexdigest()[:16]}.pt"
+        if not head_path.exists():
+            head_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = head_path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(head)
+            temporary.replace(head_path)  # atomic: another worker never reads half a file
+    return stance.get_model(head_path)
+
+
+def topic_retrain(*, topic: Topic) -> bool:
+    """Fit the topic's stance head on its human labels, then re-classify its other quotes.
+
+    Stores the head on the topic with a new model version; human labels are never changed.
+    Does nothing (returns False) when there are too few labels or none since the last fit.
+    """
+    from quotes import stance
+
+    labelled = list(
+        Stance.objects.filter(topic=topic, source=Stance.Source.HUMAN).select_related(
+            "quote__article", "quote__speaker"
         )
-        for quote, topic in pairs
-    ]
-    results = model.predict(inputs, batch_size=settings.NEWSDESK["STANCE_BATCH_SIZE"])
-    with transaction.atomic():
-        for (quote, topic), result in zip(pairs, results, strict=True):
-            _stance_record(quote, topic, result, model.model_version)
+    )
+    if len(labelled) < settings.NEWSDESK["MIN_LABELS_TO_RETRAIN"] or len(labelled) == topic.stance_head_labels:
+        return False
+    examples = [(_stance_input(record.quote, topic), record.label) for record in labelled]
+    artifact = stance.train_head(examples, base=stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None),
+                                 topic=topic.description)
+    with tempfile.TemporaryDirectory() as directory:
+        path = artifact.save(Path(directory) / "head.pt")
+        topic.stance_head = path.read_bytes()
+        topic.stance_model_version = artifact.model_version(path)
+    topic.stance_head_labels = len(labelled)
+    topic.save(update_fields=["stance_head", "stance_model_version", "stance_head_labels"])
+    quotes = list(
+        Quote.objects.filter(stances__topic=topic, stances__source=Stance.Source.MODEL).select_related(
+            "article", "speaker"
+        )
+    )
+    stances_classify(quotes=quotes, topics=[topic])
+    logger.info("Topic %s retrained on %d labels (%s)", topic.slug, len(labelled), topic.stance_model_version)
+    return True
 
 
 def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, model_version: str) -> None:
@@ -317,14 +374,24 @@ def quote_reassign(
 def stance_label(
     *, stance_record: Stance, label: str, by: AbstractBaseUser | None = None, reason: str = ""
 ) -> Stance:
-    """Set a human stance label; the model's later runs keep it and only update their own fields."""
+    """Set a human stance label and schedule the topic's retraining.
+
+    The model's later runs keep the label and only update their own fields.
+    """
     if label not in Stance.Label.values:
         raise ValueError(f"Unknown stance {label!r}; use one of {', '.join(Stance.Label.values)}.")
-    stance_record.label = label
-    stance_record.source = Stance.Source.HUMAN
-    stance_record._change_reason = reason or "stance labelled"
-    stance_record._history_user = by
-    stance_record.save()
+    from quotes import tasks
+
+    with transaction.atomic():
+        stance_record.label = label
+        stance_record.source = Stance.Source.HUMAN
+        stance_record._change_reason = reason or "stance labelled"
+        stance_record._history_user = by
+        stance_record.save()
+        # Labels often come in a burst: one retrain a little later covers them all.
+        tasks.topic_retrain.apply_async_on_commit(
+            (stance_record.topic_id,), countdown=settings.NEWSDESK["RETRAIN_DELAY_SECONDS"]
+        )
     return stance_record
 
 

@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from quotes import services
-from quotes.models import Article
+from quotes.models import Article, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +47,9 @@ def article_process(article_id: int) -> None:
 def article_classify(article_id: int) -> None:
     if article := _article_or_none(article_id):
         services.article_classify(article=article)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=2, retry_jitter=True, max_retries=5)
+def topic_retrain(topic_id: int) -> None:
+    if topic := Topic.objects.filter(pk=topic_id).first():
+        services.topic_retrain(topic=topic)
