@@ -25,6 +25,17 @@ class ArticleTask(DjangoTask):
     retry_jitter = True
     max_retries = 5
 
+    def apply_async(self, args=None, kwargs=None, **options):
+        """Queue the task; when the broker is unreachable, say so on the article instead of raising."""
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except BrokerError as error:
+            article_id = args[0] if args else (kwargs or {}).get("article_id")
+            services.article_mark_failed(
+                article_id=article_id, error=f"The task queue is unreachable ({error}); retry once it is back."
+            )
+            return None
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         article_id = args[0] if args else kwargs.get("article_id")
         services.article_mark_failed(article_id=article_id, error=f"{type(exc).__name__}: {exc}")
