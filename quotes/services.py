@@ -328,9 +328,13 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
     return speaker
 
 
+PRONOUNS = {"i", "we", "he", "she", "they", "it", "you", "him", "her", "them", "us"}
+
+
 def speaker_alias_add(*, speaker: Speaker, alias: str) -> None:
+    """Remember a way the speaker is written; pronouns and lower-case nominals are not names."""
     normalized = normalize_name(alias)
-    if normalized:
+    if normalized and alias.strip()[:1].isupper() and normalized not in PRONOUNS:
         SpeakerAlias.objects.get_or_create(
             speaker=speaker, normalized=normalized, defaults={"alias": alias[:300]}
         )

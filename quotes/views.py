@@ -92,7 +92,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "speaker": speaker,
             "quotes": quotes,
-            "aliases": speaker.aliases.all(),
+            "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.speaker_stance_summary(speaker=speaker),
         },
     )

@@ -69,6 +69,12 @@ def test_speaker_resolve_reuses_a_known_full_name_across_articles():
     assert set(SpeakerAlias.objects.values_list("alias", flat=True)) == {"Anna Kowalska", "Kowalska"}
 
 
+def test_pronouns_and_nominals_are_not_stored_as_aliases():
+    found = extraction.Speaker(name="Anna Kowalska", aliases=("She", "the minister", "Kowalska"))
+    speaker = services.speaker_resolve(found=found)
+    assert set(speaker.aliases.values_list("alias", flat=True)) == {"Anna Kowalska", "Kowalska"}
+
+
 def test_speaker_resolve_never_merges_people_who_share_a_surname():
     anna = services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska", aliases=("Kowalska",)))
     maria = services.speaker_resolve(found=extraction.Speaker(name="Maria Kowalska", aliases=("Kowalska",)))
