@@ -26,6 +26,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("quotes:topic_detail", args=[self.slug])
+
 
 class Speaker(models.Model):
     """One canonical person or organisation, across articles."""

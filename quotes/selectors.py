@@ -1,6 +1,7 @@
 """The reads: querysets and view-models the pages, the export and the admin share."""
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -88,7 +89,10 @@ def speaker_list(*, search: str = "") -> QuerySet[Speaker]:
 
 @dataclass(frozen=True)
 class StanceSummary:
+    """How many of a speaker's quotes favor, oppose or say nothing on a topic."""
+
     topic: Topic
+    speaker: Speaker
     favor: int
     against: int
     none: int
@@ -106,39 +110,49 @@ class StanceSummary:
             return Stance.Label.AGAINST
         return Stance.Label.NONE
 
-    def share(self, count: int) -> int:
+    def _share(self, count: int) -> int:
         return round(100 * count / self.total) if self.total else 0
 
     @property
     def favor_share(self) -> int:
-        return self.share(self.favor)
+        return self._share(self.favor)
 
     @property
     def against_share(self) -> int:
-        return self.share(self.against)
+        return self._share(self.against)
 
     @property
     def none_share(self) -> int:
-        return self.share(self.none)
+        return self._share(self.none)
 
 
-def speaker_stance_summary(*, speaker: Speaker) -> list[StanceSummary]:
-    """Counts of the speaker's quotes per topic and effective stance."""
-    rows = (
-        Stance.objects.filter(quote__speaker=speaker)
-        .values("topic", "label")
-        .annotate(count=Count("id"))
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["topic"], {})[row["label"]] = row["count"]
-    topics = Topic.objects.in_bulk(counts.keys())
-    return [
+def stance_summaries(*, speaker: Speaker | None = None, topic: Topic | None = None) -> list[StanceSummary]:
+    """Effective stance counts per (topic, speaker), most quoted first."""
+    stances = Stance.objects.filter(quote__speaker__isnull=False)
+    if speaker is not None:
+        stances = stances.filter(quote__speaker=speaker)
+    if topic is not None:
+        stances = stances.filter(topic=topic)
+    counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for row in stances.values("topic", "quote__speaker", "label").annotate(count=Count("id")):
+        counts[(row["topic"], row["quote__speaker"])][row["label"]] += row["count"]
+    topics = Topic.objects.in_bulk({topic_id for topic_id, _ in counts})
+    speakers = Speaker.objects.in_bulk({speaker_id for _, speaker_id in counts})
+    summaries = [
         StanceSummary(
             topic=topics[topic_id],
-            favor=by_label.get("favor", 0),
-            against=by_label.get("against", 0),
-            none=by_label.get("none", 0),
+            speaker=speakers[speaker_id],
+            favor=by_label["favor"],
+            against=by_label["against"],
+            none=by_label["none"],
         )
-        for topic_id, by_label in counts.items()
+        for (topic_id, speaker_id), by_label in counts.items()
     ]
+    return sorted(summaries, key=lambda summary: (-summary.total, summary.topic.name, summary.speaker.name))
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        quote_count=Count("stances", distinct=True),
+        speaker_count=Count("stances__quote__speaker", distinct=True),
+    ).order_by("-is_active", "name")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("stances/<int:pk>/label/", views.stance_label, name="stance_label"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("topics/", views.topic_list, name="topic_list"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("quotes/", views.quote_list, name="quote_list"),
     path("quotes/export.csv", views.quote_export, name="quote_export"),
 ]

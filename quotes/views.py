@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm
-from quotes.models import Article, Speaker, Stance
+from quotes.models import Article, Speaker, Stance, Topic
 
 PAGE_SIZE = 50
 
@@ -93,8 +93,21 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "speaker": speaker,
             "quotes": quotes,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
-            "summaries": selectors.speaker_stance_summary(speaker=speaker),
+            "summaries": selectors.stance_summaries(speaker=speaker),
         },
+    )
+
+
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """The topics speakers take a stance on."""
+    return render(request, "quotes/topic_list.html", {"topics": selectors.topic_list()})
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who stands where on one topic: every speaker's favor / against / none."""
+    topic = get_object_or_404(Topic, slug=slug)
+    return render(
+        request, "quotes/topic_detail.html", {"topic": topic, "summaries": selectors.stance_summaries(topic=topic)}
     )
 
 

@@ -158,3 +158,14 @@ def test_labelling_needs_the_permission_and_a_valid_label(client, stances, djang
     favor.refresh_from_db()
     assert (favor.label, favor.source) == ("favor", Stance.Source.MODEL)
     assert client.post(reverse("quotes:stance_label", args=[999999]), {"label": "none"}).status_code == 404
+
+
+def test_topic_page_shows_who_stands_where(client, stances):
+    topic = stances[0].topic
+    assert topic.name in client.get(reverse("quotes:topic_list")).content.decode()
+    html = client.get(topic.get_absolute_url()).content.decode()
+    holt = html.index("Dana Holt")
+    petrov = html.index("Ivan Petrov")
+    assert html.index("stance-favor", holt) < petrov  # Holt's row shows favor
+    assert "stance-against" in html[petrov:]
+    assert client.get(reverse("quotes:topic_detail", args=["no-such-topic"])).status_code == 404
