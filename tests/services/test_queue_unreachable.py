@@ -9,7 +9,9 @@ def test_an_unreachable_broker_is_recorded_on_the_article(monkeypatch, django_ca
     from newsdesk.celery import app
 
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    # Fresh connection pools for the bad url; monkeypatch puts the real ones back afterwards.
     monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     with django_capture_on_commit_callbacks(execute=True):
         article = services.article_ingest(text="“We are ready,” the envoy said.")
     article.refresh_from_db()
