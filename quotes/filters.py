@@ -39,7 +39,7 @@ class QuoteFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(text__icontains=value) | Q(speaker_mention__icontains=value))
 
-    def filter_topic(self, queryset, name, value):
+    def filter_topic(self, queryset, name: str, value: Topic | str):
         # Topic and stance must constrain the same Stance row, so they are applied together.
         topic, label = self.form.cleaned_data.get("topic"), self.form.cleaned_data.get("stance")
         if name == "stance" and topic:

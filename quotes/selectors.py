@@ -14,13 +14,17 @@ def default_topic() -> Topic | None:
     return Topic.objects.filter(is_active=True).order_by("created_at").first()
 
 
-def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote]]:
-    """Quotes filtered by the analyst's criteria, with what the table and the export show."""
-    base = Quote.objects.select_related("speaker", "article").prefetch_related(
+def quote_queryset() -> QuerySet[Quote]:
+    """Quotes with what the pages, the export and the API show; newest articles first."""
+    return Quote.objects.select_related("speaker", "article").prefetch_related(
         Prefetch("stances", queryset=Stance.objects.select_related("topic"))
-    )
-    quote_filter = QuoteFilter(data or None, queryset=base)
-    return quote_filter, quote_filter.qs.order_by("-article__published_at", "article_id", "start")
+    ).order_by("-article__published_at", "article_id", "start")
+
+
+def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote]]:
+    """Quotes filtered by the analyst's criteria (the same FilterSet the API uses)."""
+    quote_filter = QuoteFilter(data or None, queryset=quote_queryset())
+    return quote_filter, quote_filter.qs
 
 
 def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
@@ -36,11 +40,7 @@ def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
 
 
 def article_quotes(*, article: Article) -> list[Quote]:
-    return list(
-        article.quotes.select_related("speaker").prefetch_related(
-            Prefetch("stances", queryset=Stance.objects.select_related("topic"))
-        )
-    )
+    return list(quote_queryset().filter(article=article))
 
 
 @dataclass(frozen=True)

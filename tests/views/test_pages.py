@@ -169,3 +169,9 @@ def test_topic_page_shows_who_stands_where(client, stances):
     assert html.index("stance-favor", holt) < petrov  # Holt's row shows favor
     assert "stance-against" in html[petrov:]
     assert client.get(reverse("quotes:topic_detail", args=["no-such-topic"])).status_code == 404
+
+
+def test_api_docs_are_served_without_a_cdn(client):
+    html = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "//cdn" not in html
