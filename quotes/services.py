@@ -105,10 +105,14 @@ def _title_from_body(body: str) -> str:
     return first_line if len(first_line) <= 120 else first_line[:117].rsplit(" ", 1)[0] + "…"
 
 
-def _enqueue_processing(article: Article) -> None:
+def _tasks():
     from quotes import tasks  # tasks import services: keep the cycle out of import time
 
-    tasks.article_process.delay_on_commit(article.pk)
+    return tasks
+
+
+def _enqueue_processing(article: Article) -> None:
+    _tasks().article_process.delay_on_commit(article.pk)
 
 
 # --- Processing -------------------------------------------------------------------
@@ -131,12 +135,8 @@ def article_process(*, article: Article) -> None:
             if (speaker := speaker_resolve(found=found)) is not None
         }
         _quotes_store(article, result.quotes, speakers)
-        article.extractor_version = extraction.EXTRACTOR_VERSION
-        article.status = Article.Status.PROCESSING
-        article.save(update_fields=["extractor_version", "status", "updated_at"])
-        from quotes import tasks
-
-        tasks.article_classify.delay_on_commit(article.pk)
+        Article.objects.filter(pk=article.pk).update(extractor_version=extraction.EXTRACTOR_VERSION)
+        _tasks().article_classify.delay_on_commit(article.pk)
 
 
 def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], speakers: dict) -> None:
@@ -384,8 +384,6 @@ def stance_label(
     """
     if label not in Stance.Label.values:
         raise ValueError(f"Unknown stance {label!r}; use one of {', '.join(Stance.Label.values)}.")
-    from quotes import tasks
-
     with transaction.atomic():
         stance_record.label = label
         stance_record.source = Stance.Source.HUMAN
@@ -393,7 +391,7 @@ def stance_label(
         stance_record._history_user = by
         stance_record.save()
         # Labels often come in a burst: one retrain a little later covers them all.
-        tasks.topic_retrain.apply_async_on_commit(
+        _tasks().topic_retrain.apply_async_on_commit(
             (stance_record.topic_id,), countdown=settings.NEWSDESK["RETRAIN_DELAY_SECONDS"]
         )
     return stance_record
