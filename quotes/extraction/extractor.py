@@ -61,10 +61,13 @@ class QuoteExtractor:
             yield text, (next(docs) if text.strip() else None)
 
     def extract_from_doc(self, doc: Doc | None, text: str | None = None) -> Extraction:
-        if doc is None or not doc.text.strip():
+        if doc is None:
             return Extraction(quotes=[], speakers={})
-        attributions, _index = find_attributions(doc, self.convention)
-        resolver = SpeakerResolver(doc)
+        text = doc.text  # Doc.text re-joins every token: compute it once
+        if not text.strip():
+            return Extraction(quotes=[], speakers={})
+        attributions, index = find_attributions(doc, self.convention)
+        resolver = SpeakerResolver(doc, index.in_quote)
         resolved: dict[int, tuple[ResolvedSpeaker | None, float]] = {}
         quotes: list[Quote] = []
         speakers_seen: dict[str, ResolvedSpeaker] = {}
@@ -73,7 +76,7 @@ class QuoteExtractor:
             resolved[id(attribution)] = (speaker, confidence)
             if speaker is not None:
                 speakers_seen.setdefault(speaker.name, speaker)
-            quotes.append(_to_quote(doc.text, attribution, speaker, confidence))
+            quotes.append(_to_quote(text, attribution, speaker, confidence))
         speakers = _speaker_table(resolver, speakers_seen)
         quotes.sort(key=lambda quote: (quote.start, quote.end))
         return Extraction(quotes=quotes, speakers=speakers)

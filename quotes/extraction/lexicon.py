@@ -7,29 +7,14 @@ disabled for speed), so every inflection is generated here.
 from __future__ import annotations
 
 # Verbs that report speech or writing: a direct quote next to one is attributed to its subject.
-SPEECH_VERBS = """
-say tell add announce argue insist write warn claim state explain note report declare
-acknowledge admit assert contend confirm deny suggest predict promise vow pledge respond reply
-ask answer comment remark stress emphasize emphasise tweet post recall conclude concede complain
-urge testify maintain observe caution boast quip joke muse recount continue counter allege
-reveal disclose tout charge scoff shout yell scream whisper mutter cry exclaim proclaim
-predict lament recommend propose demand plead question wonder estimate concur retort reiterate
-affirm describe call brag gush sigh snap laugh chime echo mock criticize criticise
-praise dismiss pledge threaten accuse blame thank conclude advise inform assure remind
-""".split()
+SPEECH_VERBS = ["say", "tell", "add", "announce", "argue", "insist", "write", "warn", "claim", "state", "explain", "note", "report", "declare", "acknowledge", "admit", "assert", "contend", "confirm", "deny", "suggest", "predict", "promise", "vow", "pledge", "respond", "reply", "ask", "answer", "comment", "remark", "stress", "emphasize", "emphasise", "tweet", "post", "recall", "conclude", "concede", "complain", "urge", "testify", "maintain", "observe", "caution", "boast", "quip", "joke", "muse", "recount", "continue", "counter", "allege", "reveal", "disclose", "tout", "charge", "scoff", "shout", "yell", "scream", "whisper", "mutter", "cry", "exclaim", "proclaim", "predict", "lament", "recommend", "propose", "demand", "plead", "question", "wonder", "estimate", "concur", "retort", "reiterate", "affirm", "describe", "call", "brag", "gush", "sigh", "snap", "laugh", "chime", "echo", "mock", "criticize", "criticise", "praise", "dismiss", "pledge", "threaten", "accuse", "blame", "thank", "conclude", "advise", "inform", "assure", "remind"]
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
-COGNITION_VERBS = """
-believe think feel fear hope expect know worry doubt reckon realize realise understand
-assume consider suspect guess imagine find show indicate signal suggest insist
-""".split()
+COGNITION_VERBS = ["believe", "think", "feel", "fear", "hope", "expect", "know", "worry", "doubt", "reckon", "realize", "realise", "understand", "assume", "consider", "suspect", "guess", "imagine", "find", "show", "indicate", "signal", "suggest", "insist"]
 
 # Cues that take an infinitive complement ("vowed to fight", "urged him to resign").
 INFINITIVE_CUES = frozenset(
-    """
-    promise vow pledge urge ask call threaten want hope plan decline refuse offer propose
-    demand encourage tell warn expect
-    """.split()
+    ["promise", "vow", "pledge", "urge", "ask", "call", "threaten", "want", "hope", "plan", "decline", "refuse", "offer", "propose", "demand", "encourage", "tell", "warn", "expect"]
 )
 
 IRREGULAR_FORMS = {
@@ -86,24 +71,44 @@ CUE_FORMS = {**COGNITION_FORMS, **SPEECH_FORMS}
 
 # Title words that may precede a name and belong in the role, not the name.
 TITLE_WORDS = frozenset(
+    ["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "lord", "lady", "prof", "prof.", "professor", "rev", "rev.", "sen", "sen.", "senator", "rep", "rep.", "representative", "congressman", "congresswoman", "gov", "gov.", "governor", "president", "vice", "prime", "minister", "secretary", "chancellor", "king", "queen", "prince", "princess", "sheikh", "pope", "judge", "justice", "gen", "gen.", "general", "col", "col.", "colonel", "lt", "lt.", "capt", "capt.", "captain", "adm", "adm.", "admiral", "sgt", "sgt.", "mayor", "ambassador", "speaker", "chairman", "chairwoman", "chair", "director", "commissioner", "spokesman", "spokeswoman", "spokesperson", "attorney", "ceo", "candidate", "nominee", "leader", "chief", "envoy", "foreign", "defense", "defence", "finance", "interior", "deputy", "former", "acting", "state", "first", "lady"]
+)
+
+MALE_TITLES = frozenset(["mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman"])
+FEMALE_TITLES = frozenset(
+    ["mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "congresswoman", "chairwoman", "spokeswoman"]
+)
+
+MALE_PRONOUNS = frozenset(["he", "him", "his", "himself"])
+FEMALE_PRONOUNS = frozenset(["she", "her", "hers", "herself"])
+PLURAL_PRONOUNS = frozenset(["they", "them", "their", "we", "us", "our"])
+PERSONAL_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | frozenset(["i", "me", "you", "it"])
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom"])
+
+# Frequent first names whose gender is clear; the learned list (data/) fills in the rest.
+COMMON_FEMALE_NAMES = frozenset(
     """
-    mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor rev rev. sen sen.
-    senator rep rep. representative congressman congresswoman gov gov. governor president
-    vice prime minister secretary chancellor king queen prince princess sheikh pope
-    judge justice gen gen. general col col. colonel lt lt. capt capt. captain adm adm. admiral
-    sgt sgt. mayor ambassador speaker chairman chairwoman chair director commissioner
-    spokesman spokeswoman spokesperson attorney ceo candidate nominee leader chief envoy
-    foreign defense defence finance interior deputy former acting state first lady
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret
+    sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca
+    sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha
+    katherine christine debra rachel carolyn janet catherine maria heather diane ruth julie olivia
+    joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah
+    jacqueline martha gloria teresa ann anne sara madison frances kathryn janice jean abigail alice
+    julia judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
+    brittany charlotte marie kayla alexis lori hillary nikki sheryl huma kellyanne condoleezza nancy
+    elizabeth angela theresa marine mette ursula yulia hope kamala michele ivanka melania chelsea
     """.split()
 )
-
-MALE_TITLES = frozenset("mr mr. sir lord king prince congressman chairman spokesman".split())
-FEMALE_TITLES = frozenset(
-    "mrs mrs. ms ms. miss dame lady queen princess congresswoman chairwoman spokeswoman".split()
+COMMON_MALE_NAMES = frozenset(
+    """
+    james robert john michael david william richard joseph thomas charles christopher daniel matthew
+    anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
+    jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
+    samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry
+    douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean
+    austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert willie
+    alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis bernie ted
+    marco jeb ben barack mitt mike chris rand newt rick bill vladimir sergey emmanuel volodymyr yuri
+    boris xi recep benjamin reince rudy jared corey hugh lindsey tim
+    """.split()
 )
-
-MALE_PRONOUNS = frozenset("he him his himself".split())
-FEMALE_PRONOUNS = frozenset("she her hers herself".split())
-PLURAL_PRONOUNS = frozenset("they them their we us our".split())
-PERSONAL_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | frozenset("i me you it".split())
-RELATIVE_PRONOUNS = frozenset("who which that whom".split())

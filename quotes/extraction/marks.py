@@ -129,8 +129,10 @@ def _pair_double(
             continue
         is_first, first = first, False
         role = mark.role
-        if open_at is not None and text[open_at] == "\u201e" and text[mark.position] == "\u201c":
-            role = CLOSE  # German style: „…“
+        if open_at is not None and text[mark.position] == "\u201c" and (
+            text[open_at] == "\u201e" or _classify_double(text, mark.position, 1) == CLOSE
+        ):
+            role = CLOSE  # German „…“, or a typo'd closing “ ('…here,“ said X')
         if role == EITHER:
             role = CLOSE if open_at is not None else OPEN
         if role == OPEN:

@@ -20,12 +20,14 @@ from spacy.tokens import Doc, Token
 
 from .lexicon import CUE_FORMS, INFINITIVE_CUES
 from .marks import QuotedSpan, find_quoted_spans
+from .sentences import sentence_of
 from .speakers import according_to_source, subject_of_cue
 
 CONVENTIONS = ("newsdesk", "polnear")
 _COMPLEMENT_MARKERS = {"that", "whether", "if"}
 # Adverbial clauses after a comma that leave the reported content ("…, although he did not say when").
 _DETACHED_ADVCL_MARKERS = {"although", "though", "while", "as", "after", "before", "when", "since", "even"}
+_POLNEAR_DIRECT_MARKS = "\u201c\u201d\""
 _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cue
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
 
@@ -58,7 +60,9 @@ class DocumentIndex:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.text = doc.text
-        self.token_starts = [token.idx for token in doc]
+        # to_array avoids creating a Python Token object per token
+        self.token_starts = doc.to_array("IDX").tolist() if len(doc) else []
+        self.in_quote: list[int] = []  # quote number per token, -1 outside quotes (set by find_attributions)
         self.paragraph_starts = [0] + [i + 1 for i, char in enumerate(self.text) if char == "\n"]
 
     def paragraph_of(self, char_index: int) -> int:
@@ -96,15 +100,15 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
     doc = index.doc
     if not len(quote_tokens):
         return None, ""
+    short = sum(1 for i in quote_tokens if doc[i].is_alpha) < _SHORT_UNCUED_WORDS
     first, last = quote_tokens[0], quote_tokens[-1]
     paragraph = index.paragraph_of(doc[first].idx)
-    window_start = doc[first].sent.start
-    window_end = doc[last].sent.end
-    # a short trailing sentence like '"…" He said.' split off by the parser
+    window_start = sentence_of(doc[first]).start
+    window_end = sentence_of(doc[last]).end
+    # '"…?" Trump asked reporters …': the parser split the cue into the next sentence
+    following_start = window_end
     if window_end < len(doc) and index.paragraph_of(doc[window_end].idx) == paragraph:
-        following = doc[window_end].sent
-        if len(following) <= 8:
-            window_end = following.end
+        window_end = sentence_of(doc[window_end]).end
     best: tuple[float, Token] | None = None
     quote_token_set = set(quote_tokens)
     for position in range(window_start, window_end):
@@ -120,6 +124,8 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
         else:
             between = range(last + 1, position)
         subject = subject_of_cue(token) if token.lower_ != "according" else None
+        if position >= following_start and (subject is None or position - following_start > 4):
+            continue  # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked')
         # the speaker's own words ("Jane Roe, who runs a shop,") do not separate quote and cue
         subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None else set()
         gap = [doc[i] for i in between if not doc[i].is_punct and in_quote[i] < 0 and i not in subject_tokens]
@@ -131,6 +137,8 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
             continue
         if len(gap) > _MAX_CUE_DISTANCE:
             continue
+        if short and not governs:
+            continue  # a scare-quoted phrase belongs to the clause it sits in, not to a nearby cue
         score = len(gap) - (4 if governs else 0) + (0.5 if position > last else 0)
         if best is None or score < best[0]:
             best = (score, token)
@@ -152,7 +160,7 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
         return None, None
     doc = index.doc
     colon = index.token_at(before)
-    sentence = doc[colon].sent if doc[colon].text == ":" else None
+    sentence = sentence_of(doc[colon]) if doc[colon].text == ":" else None
     if sentence is None:
         return None, None
     for position in range(colon - 1, sentence.start - 1, -1):
@@ -161,11 +169,15 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
             break
         if is_cue_token(token) and not _is_negated(token):
             return token, subject_of_cue(token)
-    for position in range(sentence.start, colon):
+    # 'Former secretary of state Hillary Clinton: "…"': the name nearest the colon, same paragraph
+    paragraph = index.paragraph_of(doc[colon].idx)
+    for position in range(colon - 1, sentence.start - 1, -1):
         token = doc[position]
-        if token.ent_type_ in ("PERSON", "ORG") and in_quote[position] < 0:
+        if in_quote[position] >= 0 or index.paragraph_of(token.idx) != paragraph:
+            break
+        if token.ent_type_ in ("PERSON", "ORG") or (token.pos_ == "PROPN" and token.dep_ != "compound"):
             head = token
-            while head.head is not head and head.head.ent_type_ == token.ent_type_ and head.head.i < colon:
+            while head.head.i != head.i and head.head.i < colon and head.head.pos_ == "PROPN":
                 head = head.head
             return None, head
     return None, None
@@ -267,18 +279,18 @@ def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:
     """For '<clause>, <noun phrase> <cue>' the clause right before the comma."""
     start, _end = noun.left_edge.i, noun.i
     comma = start - 1
-    if comma <= noun.sent.start or doc[comma].text != ",":
+    if comma <= sentence_of(noun).start or doc[comma].text != ",":
         return None
     anchor = doc[comma - 1]
     clause_head = next((t for t in [anchor, *anchor.ancestors] if t.pos_ in ("VERB", "AUX")), None)
     if clause_head is None:
         return None
-    return max(clause_head.left_edge.i, noun.sent.start), comma
+    return max(clause_head.left_edge.i, sentence_of(noun).start), comma
 
 
 def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
     return any(
-        token is not besides and in_quote[token.i] < 0 and is_cue_token(token) and not _is_negated(token)
+        token.i != besides.i and in_quote[token.i] < 0 and is_cue_token(token) and not _is_negated(token)
         and subject_of_cue(token) is not None
         for token in sentence
     )
@@ -295,7 +307,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
         cue_text = token.text
         if token.lower_ == "according":
             speaker = according_to_source(token)
-            sentence = token.sent
+            sentence = sentence_of(token)
             if speaker is None or _sentence_has_cue(sentence, token, in_quote):
                 continue  # "X said …, according to Y": X is the speaker
             start, end = sentence.start, sentence.end
@@ -363,11 +375,12 @@ def find_attributions(doc: Doc, convention: str = "newsdesk") -> tuple[list[Attr
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
     index = DocumentIndex(doc)
-    quoted = find_quoted_spans(doc.text)
+    quoted = find_quoted_spans(index.text)
     in_quote = [-1] * len(doc)
     for number, quote in enumerate(quoted):
         for position in index.tokens_within(quote.start, quote.end):
             in_quote[position] = number
+    index.in_quote = in_quote
     direct = find_direct_quotes(index, quoted, in_quote)
     indirect = find_indirect_speech(index, in_quote, convention)
 
@@ -391,6 +404,9 @@ def find_attributions(doc: Doc, convention: str = "newsdesk") -> tuple[list[Attr
     if convention == "polnear":
         direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
         direct = _merge_split_quotes(direct)
+        # PolNeAR calls a quote direct only when double quote marks (“ ” or ") are involved
+        for attribution in direct + kept_indirect:
+            attribution.direct = any(index.text[q.start] in _POLNEAR_DIRECT_MARKS for q in attribution.quoted)
     # drop exact duplicates (e.g. nested cues yielding the same clause)
     seen: set[tuple] = set()
     combined: list[Attribution] = []
@@ -414,7 +430,7 @@ def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
             continued = owner.get(id(continued), continued)
         same_act = previous is not None and (
             (continued is previous and attribution.paragraph == previous.paragraph)
-            or (attribution.cue is not None and attribution.cue is previous.cue)
+            or (attribution.cue is not None and previous.cue is not None and attribution.cue.i == previous.cue.i)
             or (attribution.quoted[0].continued_from_previous and continued is previous)
         )
         if same_act and previous is not None:

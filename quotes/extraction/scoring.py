@@ -32,20 +32,7 @@ DIRECT_MARKS = "\u201c\u201d\""
 
 # Words that never identify a speaker: function words, cue verbs, pronouns, titles.
 NON_NAME_WORDS = frozenset(
-    """
-    a an the and or but nor of in on at to for from by with about as into over after before
-    under between than then that this these those there here which who whom whose what when
-    where why how not no yes all any some each every both either neither other another such
-    own same its it's his her hers their theirs our ours your yours my mine him she they them
-    we you me myself himself herself itself themselves ourselves yourself yourselves one ones
-    also just said says say told tells according has have had was were are been being will
-    would could should can may might must shall did does doing mr mrs ms miss dr sir jr sr
-    president vice presidential senator sen rep reps representative congressman congresswoman
-    gov governor secretary minister prime chairman chairwoman chair spokesman spokeswoman
-    spokesperson spokespeople official officials aide aides adviser advisers advisor director
-    mayor judge justice general gen chief former candidate nominee leader leaders head state
-    foreign deputy press attorney campaign administration department office committee party
-    """.split()
+    ["a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into", "over", "after", "before", "under", "between", "than", "then", "that", "this", "these", "those", "there", "here", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "not", "no", "yes", "all", "any", "some", "each", "every", "both", "either", "neither", "other", "another", "such", "own", "same", "its", "it's", "his", "her", "hers", "their", "theirs", "our", "ours", "your", "yours", "my", "mine", "him", "she", "they", "them", "we", "you", "me", "myself", "himself", "herself", "itself", "themselves", "ourselves", "yourself", "yourselves", "one", "ones", "also", "just", "said", "says", "say", "told", "tells", "according", "has", "have", "had", "was", "were", "are", "been", "being", "will", "would", "could", "should", "can", "may", "might", "must", "shall", "did", "does", "doing", "mr", "mrs", "ms", "miss", "dr", "sir", "jr", "sr", "president", "vice", "presidential", "senator", "sen", "rep", "reps", "representative", "congressman", "congresswoman", "gov", "governor", "secretary", "minister", "prime", "chairman", "chairwoman", "chair", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "officials", "aide", "aides", "adviser", "advisers", "advisor", "director", "mayor", "judge", "justice", "general", "gen", "chief", "former", "candidate", "nominee", "leader", "leaders", "head", "state", "foreign", "deputy", "press", "attorney", "campaign", "administration", "department", "office", "committee", "party"]
 )
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import (
+    COMMON_FEMALE_NAMES,
+    COMMON_MALE_NAMES,
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
     MALE_PRONOUNS,
@@ -23,18 +25,14 @@ from .lexicon import (
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
 )
+from .sentences import sentence_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Dependents that belong to a noun phrase's left side ("Russian Foreign Minister Sergey Lavrov").
 _NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat", "quantmod", "advmod"}
 _ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART"}
 _PERSON_NOUNS = frozenset(
-    """
-    official officials spokesman spokeswoman spokesperson aide aides adviser advisers advisor
-    source sources person people man woman resident residents voter voters expert experts analyst
-    analysts lawmaker lawmakers senator candidate critic critics supporter supporters leader leaders
-    officer officers member members friend friends president director strategist strategists
-    """.split()
+    ["official", "officials", "spokesman", "spokeswoman", "spokesperson", "aide", "aides", "adviser", "advisers", "advisor", "source", "sources", "person", "people", "man", "woman", "resident", "residents", "voter", "voters", "expert", "experts", "analyst", "analysts", "lawmaker", "lawmakers", "senator", "candidate", "critic", "critics", "supporter", "supporters", "leader", "leaders", "officer", "officers", "member", "members", "friend", "friends", "president", "director", "strategist", "strategists"]
 )
 
 CONFIDENCE_NAME = 0.9
@@ -116,7 +114,12 @@ def _gender_of(first_word: str, titles: list[Token]) -> str:
             return "m"
         if title.lower_ in FEMALE_TITLES:
             return "f"
-    return first_name_genders().get(first_word.lower(), "")
+    first = first_word.lower()
+    if first in COMMON_FEMALE_NAMES:
+        return "f"
+    if first in COMMON_MALE_NAMES:
+        return "m"
+    return first_name_genders().get(first, "")
 
 
 def noun_phrase_bounds(head: Token) -> tuple[int, int]:
@@ -144,8 +147,14 @@ def noun_phrase_bounds(head: Token) -> tuple[int, int]:
 class SpeakerResolver:
     """Resolves subject tokens of one document to canonical speakers."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, in_quote: list[int] | None = None) -> None:
         self.doc = doc
+        # Doc.ents rebuilds its spans on every access: read it once
+        self.entities: list[Span] = list(doc.ents)
+        # quote number per token (-1 outside quotes): names inside quotes are rarely antecedents
+        self.in_quote = in_quote if in_quote is not None else [-1] * len(doc)
+        # token positions of subjects already resolved as speakers
+        self.speaker_positions: set[int] = set()
         self.people: dict[str, PersonEntry] = {}
         # (token index, canonical name) of every person mention, in order
         self.person_mentions: list[tuple[int, str]] = []
@@ -154,7 +163,7 @@ class SpeakerResolver:
 
     # ------------------------------------------------------------ registry
     def _collect_people(self) -> None:
-        entities = [ent for ent in self.doc.ents if ent.label_ == "PERSON" and _looks_like_name(ent)]
+        entities = [ent for ent in self.entities if ent.label_ == "PERSON" and _looks_like_name(ent)]
         # register fuller names first so surnames can link to them
         for ent in sorted(entities, key=lambda e: -len(e)):
             titles, tokens = _clean_name_tokens(list(ent))
@@ -211,7 +220,7 @@ class SpeakerResolver:
 
     def person_for_span(self, start: int, end: int) -> tuple[str, list[Token]] | None:
         """Canonical person named inside token range [start, end), with the title tokens before it."""
-        for ent in self.doc.ents:
+        for ent in self.entities:
             if ent.label_ == "PERSON" and ent.start < end and ent.end > start:
                 titles, tokens = _clean_name_tokens(list(ent))
                 if not tokens:
@@ -265,7 +274,7 @@ class SpeakerResolver:
             if not role_tokens:
                 name_start = min(t.i for t in titles) if titles else None
                 ent_first = next(
-                    (e.start for e in self.doc.ents if e.label_ == "PERSON" and e.start < end and e.end > start),
+                    (e.start for e in self.entities if e.label_ == "PERSON" and e.start < end and e.end > start),
                     start,
                 )
                 role_tokens = [
@@ -281,11 +290,12 @@ class SpeakerResolver:
                 entry.role = role
             entry.aliases.add(mention_text)
             confidence = CONFIDENCE_NAME if " " in mention_text else CONFIDENCE_SURNAME
+            self.speaker_positions.add(head.i)
             return ResolvedSpeaker(canonical, mention_text, role, True, confidence, mention_text)
         if head.pos_ == "PRON":
             return None
         org = next(
-            (e for e in self.doc.ents if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None
+            (e for e in self.entities if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None
         )
         is_person = org is None and head.lower_ in _PERSON_NOUNS
         name = mention_text.strip()
@@ -298,21 +308,24 @@ class SpeakerResolver:
         doc = self.doc
         # the pronoun's own sentence comes last: in '"Kyiv regards …," he said' Kyiv is not "he"
         sentences = []
-        sentence = pronoun.sent
-        while len(sentences) < 5 and sentence.start > 0:
-            sentence = doc[sentence.start - 1].sent
+        sentence = sentence_of(pronoun)
+        while len(sentences) < 40 and sentence.start > 0:
+            sentence = sentence_of(doc[sentence.start - 1])
             sentences.append(sentence)
-        sentences.append(pronoun.sent)
+        sentences.append(sentence_of(pronoun))
         for sentence in sentences:
             in_sentence = [
                 (index, name)
                 for index, name in self.person_mentions
                 if sentence.start <= index < sentence.end and index < pronoun.i
+                and self.in_quote[index] < 0
                 and doc[index].dep_ not in ("compound", "poss")
                 and (not self.people[name].gender or self.people[name].gender == gender)
             ]
             if in_sentence:
-                subjects = [m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS]
+                subjects = [
+                    m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions
+                ]
                 _index, best = (subjects or in_sentence)[-1]
                 entry = self.people[best]
                 entry.aliases.add(pronoun.text)
@@ -321,11 +334,11 @@ class SpeakerResolver:
 
     def _resolve_plural(self, pronoun: Token) -> ResolvedSpeaker | None:
         """'they' -> the most recent plural subject or organisation in the last two sentences."""
-        sentence = pronoun.sent
+        sentence = sentence_of(pronoun)
         earliest = sentence.start
         previous = sentence.start - 1
         if previous >= 0:
-            earliest = self.doc[previous].sent.start
+            earliest = sentence_of(self.doc[previous]).start
         for index in range(pronoun.i - 1, earliest - 1, -1):
             token = self.doc[index]
             if token.dep_ in SUBJECT_DEPS and token.pos_ in ("NOUN", "PROPN") and (
@@ -349,7 +362,7 @@ def subject_of_cue(cue: Token) -> Token | None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
-        if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head is not token:
+        if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head.i != token.i:
             # "..., adding that" / "spoke and said" / "went on to say": borrow the governing subject
             if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
                 return token.head
