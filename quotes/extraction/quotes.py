@@ -123,7 +123,7 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
             between = range(position + 1, first)
         else:
             between = range(last + 1, position)
-        subject = subject_of_cue(token) if token.lower_ != "according" else None
+        subject = speaker_token_for_cue(token, in_quote) if token.lower_ != "according" else None
         if position >= following_start and (subject is None or position - following_start > 4):
             continue  # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked')
         # the speaker's own words ("Jane Roe, who runs a shop,") do not separate quote and cue
@@ -148,6 +148,46 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
     if cue.lower_ == "according":
         return cue, "according to"
     return cue, cue.text
+
+
+_NP_TOKEN_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM")
+
+
+def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
+    """When the parse gives a cue no usable subject, take the noun phrase right after or before it."""
+    doc = cue.doc
+    position = cue.i + 1
+    while position < len(doc) and doc[position].text == ",":
+        position += 1
+    if position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
+        head = None
+        while position < len(doc) and doc[position].pos_ in _NP_TOKEN_POS and in_quote[position] < 0:
+            if doc[position].pos_ in ("PROPN", "NOUN"):
+                head = doc[position]
+            position += 1
+        if head is not None:
+            return head
+    position = cue.i - 1
+    while position >= 0 and in_quote[position] < 0 and (
+        doc[position].is_punct and doc[position].text in ",)" or doc[position].pos_ in ("ADV", "AUX", "PART")
+    ):
+        if doc[position].text == ")":
+            while position > 0 and doc[position].text != "(":
+                position -= 1
+        position -= 1
+    if position >= 0 and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "PRON"):
+        return doc[position]
+    return None
+
+
+def speaker_token_for_cue(cue: Token, in_quote: list[int]) -> Token | None:
+    """Subject of a cue from the parse, else from the surface; never a word inside a quote."""
+    if cue.lower_ == "according":
+        return according_to_source(cue)
+    subject = subject_of_cue(cue)
+    if subject is not None and in_quote[subject.i] < 0:
+        return subject
+    return _surface_speaker(cue, in_quote)
 
 
 def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> tuple[Token | None, Token | None]:
@@ -175,12 +215,25 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
         token = doc[position]
         if in_quote[position] >= 0 or index.paragraph_of(token.idx) != paragraph:
             break
+        if token.text == ")" or _inside_parentheses(doc, position, sentence.start):
+            continue  # "Rep. Jane Roe (D-Ore.):" - the party tag is not the speaker
         if token.ent_type_ in ("PERSON", "ORG") or (token.pos_ == "PROPN" and token.dep_ != "compound"):
             head = token
             while head.head.i != head.i and head.head.i < colon and head.head.pos_ == "PROPN":
                 head = head.head
             return None, head
     return None, None
+
+
+def _inside_parentheses(doc: Doc, position: int, floor: int) -> bool:
+    depth = 0
+    for index in range(position + 1, min(len(doc), position + 8)):
+        if doc[index].text == "(":
+            return False
+        if doc[index].text == ")":
+            depth += 1
+            break
+    return depth > 0 and any(doc[i].text == "(" for i in range(max(floor, position - 8), position + 1))
 
 
 def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Token | None:
@@ -210,7 +263,7 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
         cue, cue_text = _cue_for_quote(index, inner, in_quote)
         if cue is not None:
             attribution.cue, attribution.cue_text = cue, cue_text
-            attribution.speaker_token = according_to_source(cue) if cue_text == "according to" else subject_of_cue(cue)
+            attribution.speaker_token = speaker_token_for_cue(cue, in_quote)
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
             if colon_speaker is not None:
@@ -275,6 +328,20 @@ def _split_coordinated(complement: Token, start: int, end: int) -> list[tuple[in
     return [(start, end)]
 
 
+_OBJECT_DEPS = {"dobj", "oprd", "xcomp", "prep", "attr", "acomp", "dative", "advcl", "npadvmod", "pobj"}
+
+
+def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | None:
+    """Right-hand objects of a cue (up to the one holding a quote), when some object holds a quote."""
+    rights = [c for c in cue.rights if c.dep_ in _OBJECT_DEPS]
+    holding = next(
+        (c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None
+    )
+    if holding is None or not rights:
+        return None
+    return rights[0].left_edge.i, holding.right_edge.i + 1
+
+
 def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:
     """For '<clause>, <noun phrase> <cue>' the clause right before the comma."""
     start, _end = noun.left_edge.i, noun.i
@@ -324,6 +391,9 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
                 if start <= token.i < end:
                     continue
                 ranges = _split_coordinated(complement, start, end) if convention == "newsdesk" else [(start, end)]
+            elif convention == "polnear" and (governed := _governed_quote_range(token, in_quote)) is not None:
+                # 'calls her "a fascist"', 'accused X of "overreach"': the object carrying the quote
+                ranges = [governed]
             elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
                 head = token.head
                 start, end = head.left_edge.i, head.right_edge.i + 1

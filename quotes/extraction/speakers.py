@@ -35,6 +35,8 @@ _PERSON_NOUNS = frozenset(
     ["official", "officials", "spokesman", "spokeswoman", "spokesperson", "aide", "aides", "adviser", "advisers", "advisor", "source", "sources", "person", "people", "man", "woman", "resident", "residents", "voter", "voters", "expert", "experts", "analyst", "analysts", "lawmaker", "lawmakers", "senator", "candidate", "critic", "critics", "supporter", "supporters", "leader", "leaders", "officer", "officers", "member", "members", "friend", "friends", "president", "director", "strategist", "strategists"]
 )
 
+# how many sentences back a subject beats a nearer non-subject mention as antecedent
+_SUBJECT_LOOKBACK_SENTENCES = 2
 CONFIDENCE_NAME = 0.9
 CONFIDENCE_SURNAME = 0.85
 CONFIDENCE_PRONOUN = 0.7
@@ -313,7 +315,8 @@ class SpeakerResolver:
             sentence = sentence_of(doc[sentence.start - 1])
             sentences.append(sentence)
         sentences.append(sentence_of(pronoun))
-        for sentence in sentences:
+        fallback: str | None = None
+        for distance, sentence in enumerate(sentences):
             in_sentence = [
                 (index, name)
                 for index, name in self.person_mentions
@@ -322,15 +325,22 @@ class SpeakerResolver:
                 and doc[index].dep_ not in ("compound", "poss")
                 and (not self.people[name].gender or self.people[name].gender == gender)
             ]
-            if in_sentence:
-                subjects = [
-                    m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions
-                ]
-                _index, best = (subjects or in_sentence)[-1]
-                entry = self.people[best]
-                entry.aliases.add(pronoun.text)
-                return ResolvedSpeaker(best, pronoun.text, entry.role, True, CONFIDENCE_PRONOUN, pronoun.text)
-        return None
+            subjects = [
+                m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions
+            ]
+            if subjects:
+                return self._pronoun_result(subjects[-1][1], pronoun)
+            if in_sentence and fallback is None:
+                fallback = in_sentence[-1][1]
+            if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
+                break
+        return self._pronoun_result(fallback, pronoun) if fallback else None
+
+    def _pronoun_result(self, name: str, pronoun: Token) -> ResolvedSpeaker:
+        entry = self.people[name]
+        entry.aliases.add(pronoun.text)
+
+        return ResolvedSpeaker(name, pronoun.text, entry.role, True, CONFIDENCE_PRONOUN, pronoun.text)
 
     def _resolve_plural(self, pronoun: Token) -> ResolvedSpeaker | None:
         """'they' -> the most recent plural subject or organisation in the last two sentences."""
