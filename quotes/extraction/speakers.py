@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicon import (
     COMMON_FEMALE_NAMES,
+    CUE_FORMS,
     COMMON_MALE_NAMES,
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
@@ -194,8 +195,24 @@ class SpeakerResolver:
                 canonical = self._canonical_for(tokens, ent.start)
                 if canonical:
                     self.person_mentions.append((tokens[-1].i, canonical))
-        # surnames the NER missed ("Zelenskyy said") still count as mentions
+        # names the NER missed as subjects ("Fiorina said", tagged ORG) become people too
         covered = {index for index, _name in self.person_mentions}
+        for token in self.doc:
+            if (
+                token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.i not in covered
+                and token.lower_ not in self._surname_index and token.text[:1].isupper() and token.is_alpha
+                and (token.ent_type_ in ("", "PERSON") or (token.ent_type_ == "ORG" and not token.text.isupper()))
+                and self.in_quote[token.i] < 0
+            ):
+                name_tokens = [t for t in self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
+                               if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS and t.is_alpha]
+                if name_tokens and name_tokens[-1].i == token.i:
+                    canonical = " ".join(t.text for t in name_tokens)
+                    if canonical not in self.people:
+                        first = name_tokens[0].text if len(name_tokens) > 1 else ""
+                        self.people[canonical] = PersonEntry(canonical, token.lower_, gender=_gender_of(first, []))
+                        self._surname_index.setdefault(token.lower_, []).append(canonical)
+        # surnames the NER missed ("Zelenskyy said") still count as mentions
         for token in self.doc:
             if token.pos_ == "PROPN" and token.i not in covered and token.lower_ in self._surname_index:
                 if token.ent_type_ in ("", "PERSON", "NORP", "ORG", "GPE") and token.dep_ != "compound":
@@ -308,23 +325,25 @@ class SpeakerResolver:
     def _resolve_pronoun(self, pronoun: Token, gender: str) -> ResolvedSpeaker | None:
         """Most recent compatible person, sentence by sentence backwards; subjects first."""
         doc = self.doc
-        # the pronoun's own sentence comes last: in '"Kyiv regards …," he said' Kyiv is not "he"
+        # the pronoun's own sentence comes last ('"Kyiv regards …," he said': Kyiv is not "he"),
+        # except for an earlier speaker in it ('Stevens says, but she cautions …')
+        own_sentence = sentence_of(pronoun)
+        own_speakers = [
+            name for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if index in self.speaker_positions or doc[index].head.lower_ in CUE_FORMS
+            and doc[index].dep_ in SUBJECT_DEPS
+        ]
+        if own_speakers:
+            return self._pronoun_result(own_speakers[-1], pronoun)
         sentences = []
-        sentence = sentence_of(pronoun)
+        sentence = own_sentence
         while len(sentences) < 40 and sentence.start > 0:
             sentence = sentence_of(doc[sentence.start - 1])
             sentences.append(sentence)
-        sentences.append(sentence_of(pronoun))
+        sentences.append(own_sentence)
         fallback: str | None = None
         for distance, sentence in enumerate(sentences):
-            in_sentence = [
-                (index, name)
-                for index, name in self.person_mentions
-                if sentence.start <= index < sentence.end and index < pronoun.i
-                and self.in_quote[index] < 0
-                and doc[index].dep_ not in ("compound", "poss")
-                and (not self.people[name].gender or self.people[name].gender == gender)
-            ]
+            in_sentence = self._compatible_mentions(sentence, pronoun, gender)
             subjects = [
                 m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions
             ]
@@ -335,6 +354,28 @@ class SpeakerResolver:
             if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
                 break
         return self._pronoun_result(fallback, pronoun) if fallback else None
+
+    def _compatible_mentions(self, sentence: Span, pronoun: Token, gender: str) -> list[tuple[int, str]]:
+        """Person mentions in ``sentence`` before the pronoun, outside quotes, of a compatible gender."""
+        doc = self.doc
+        mentions = []
+        for index, name in self.person_mentions:
+            if not (sentence.start <= index < sentence.end and index < pronoun.i):
+                continue
+            if self.in_quote[index] >= 0 or doc[index].dep_ in ("compound", "poss"):
+                continue
+            entry = self.people[name]
+            if entry.gender and entry.gender != gender:
+                # "Trump" may be Donald as well as Ivanka: try a namesake of the right gender
+                namesakes = [
+                    other for other in self._surname_index.get(entry.surname, [])
+                    if self.people[other].gender in ("", gender)
+                ]
+                if not namesakes:
+                    continue
+                name = namesakes[0]
+            mentions.append((index, name))
+        return mentions
 
     def _pronoun_result(self, name: str, pronoun: Token) -> ResolvedSpeaker:
         entry = self.people[name]
