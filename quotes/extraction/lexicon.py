@@ -185,6 +185,8 @@ INFINITIVE_CUES = frozenset(
 )
 
 IRREGULAR_FORMS = {
+    "seek": ["sought", "seeks", "seeking"],
+    "try": ["tried", "tries", "trying"],
     "say": ["said", "says", "saying"],
     "tell": ["told", "tells", "telling"],
     "write": ["wrote", "written", "writes", "writing"],
@@ -387,3 +389,13 @@ COMMON_MALE_NAMES = frozenset(
     boris xi recep benjamin reince rudy jared corey hugh lindsey tim
     """.split()
 )
+
+# Verbs PolNeAR also treats as attributions, used only for reported content (never as a
+# direct quote's cue): evaluations whose object is the attributed content ("praised the deal").
+# (Wish verbs with an infinitive, "wants to build", were tried and did not pay off on train.)
+OBJECT_VERBS = [
+    "support", "oppose", "praise", "criticize", "criticise", "endorse", "defend", "reject", "condemn",
+    "applaud", "welcome", "describe", "cite", "mention", "dispute", "deny", "blame", "accuse", "slam",
+    "blast", "attack", "question", "back", "favor", "favour", "dismiss", "denounce", "decry", "hail",
+]
+OBJECT_FORMS = _inflect(OBJECT_VERBS)

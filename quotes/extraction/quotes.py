@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import CUE_FORMS, INFINITIVE_CUES
+from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
 from .sentences import sentence_of
 from .speakers import according_to_source, subject_of_cue
@@ -394,7 +394,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
             elif convention == "polnear" and (governed := _governed_quote_range(token, in_quote)) is not None:
                 # 'calls her "a fascist"', 'accused X of "overreach"': the object carrying the quote
                 ranges = [governed]
-            elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX"):
+            elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") and not token.lower_ in OBJECT_FORMS:
                 head = token.head
                 start, end = head.left_edge.i, head.right_edge.i + 1
                 cut_start, cut_end = token.left_edge.i, token.right_edge.i + 1
@@ -412,6 +412,15 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
                 continue
             if speaker.i >= 0 and any(r[0] <= speaker.i < r[1] for r in ranges):
                 continue
+        elif token.pos_ == "VERB" and not _is_negated(token) and token.lower_ in OBJECT_FORMS:
+            complement = next((c for c in token.children if c.dep_ in ("dobj", "ccomp")), None)
+            speaker = speaker_token_for_cue(token, in_quote) if complement is not None else None
+            if complement is None or speaker is None or speaker.pos_ not in ("PROPN", "NOUN", "PRON"):
+                continue
+            start, end = _complement_range(complement)
+            if start <= token.i < end or start <= speaker.i < end:
+                continue
+            ranges = [(start, end)]
         else:
             continue
         for start, end in ranges:
