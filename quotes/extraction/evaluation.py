@@ -28,11 +28,14 @@ def read_articles(path: str) -> Iterator[tuple[str, str]]:
             yield str(record.get("id", line_number)), record.get("text") or ""
 
 
-def predict(extractor: QuoteExtractor, articles: list[tuple[str, str]], batch_size: int = 16) -> dict[str, list[dict]]:
+def predict(
+    extractor: QuoteExtractor, articles: list[tuple[str, str]], batch_size: int = 16, n_process: int = 1
+) -> dict[str, list[dict]]:
     """Predictions in the scorer's shape, keyed by article id."""
     texts = (text for _id, text in articles)
     predictions = {}
-    for (article_id, _text), extraction in zip(articles, extractor.extract_many(texts, batch_size=batch_size)):
+    extractions = extractor.extract_many(texts, batch_size=batch_size, n_process=n_process)
+    for (article_id, _text), extraction in zip(articles, extractions, strict=True):
         predictions[article_id] = [quote_to_prediction(quote) for quote in extraction.quotes]
     return predictions
 
@@ -43,8 +46,9 @@ def evaluate_gold(
     direct_only: bool = False,
     text_path: str | None = None,
     min_overlap: float = 0.5,
-) -> tuple[str, dict]:
-    """Run the extractor on the gold articles and score; returns (table, report)."""
+    return_predictions: bool = False,
+):
+    """Run the extractor on the gold articles and score; returns (table, report[, predictions])."""
     gold = load_gold(gold_path, text_path)
     articles = [(article_id, article["text"]) for article_id, article in gold.items()]
     predictions = predict(extractor, articles)
@@ -60,7 +64,10 @@ def evaluate_gold(
         "missing_pred_articles": 0,
     }
     report = build_report(counts, config)
-    return format_table(report, subsets), report
+    table = format_table(report, subsets)
+    if return_predictions:
+        return table, report, predictions
+    return table, report
 
 
 def peak_rss_megabytes() -> float:
@@ -68,8 +75,18 @@ def peak_rss_megabytes() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def children_peak_rss_megabytes() -> float:
+    """Largest peak RSS among finished child processes (spaCy workers when processes > 1)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 def benchmark(
-    pipeline: str, articles: list[tuple[str, str]], repeat: int = 1, batch_size: int = 16, with_baseline: bool = True
+    pipeline: str,
+    articles: list[tuple[str, str]],
+    repeat: int = 1,
+    batch_size: int = 16,
+    processes: int = 1,
+    with_baseline: bool = True,
 ) -> dict:
     """Throughput of the extractor; optionally a baseline (full pipeline, one text at a time) for comparison."""
     load_started = time.perf_counter()
@@ -80,7 +97,7 @@ def benchmark(
     started = time.perf_counter()
     quotes = 0
     for _ in range(repeat):
-        for extraction in extractor.extract_many(texts, batch_size=batch_size):
+        for extraction in extractor.extract_many(texts, batch_size=batch_size, n_process=processes):
             quotes += len(extraction.quotes)
     seconds = time.perf_counter() - started
     result = {
@@ -92,7 +109,9 @@ def benchmark(
         "words_per_s": round(words * repeat / seconds, 1) if seconds else 0.0,
         "load_s": round(load_seconds, 3),
         "quotes": quotes,
+        "processes": processes,
         "peak_rss_mb": peak_rss_megabytes(),
+        "peak_rss_mb_children": children_peak_rss_megabytes(),
     }
     if with_baseline:
         import spacy  # the baseline parses with every component and no batching

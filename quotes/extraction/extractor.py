@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -35,30 +36,26 @@ class QuoteExtractor:
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text], batch_size=1))
 
-    def extract_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Extraction]:
+    def extract_many(self, texts: Iterable[str], batch_size: int = 16, n_process: int = 1) -> Iterator[Extraction]:
+        """Extractions in input order; ``n_process`` > 1 parses in spaCy worker processes."""
         prepared = (_clean_text(text) for text in texts)
-        for text, doc in self._parse(prepared, batch_size):
+        for text, doc in self._parse(prepared, batch_size, n_process):
             yield self.extract_from_doc(doc, text)
 
-    def _parse(self, texts: Iterable[str], batch_size: int) -> Iterator[tuple[str, Doc | None]]:
-        pending: list[str] = []
-        for text in texts:
-            if len(text) > _CHUNK_CHARS:
-                yield from self._flush(pending, batch_size)
-                pending = []
+    def _parse(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[tuple[str, Doc | None]]:
+        # empty texts skip the parser; very long ones are parsed in chunks
+        ordinary = ((text, text if text.strip() and len(text) <= _CHUNK_CHARS else "") for text in texts)
+        first, second = itertools.tee(ordinary)
+        parsed = self.nlp.pipe(
+            (to_parse for _text, to_parse in first if to_parse), batch_size=batch_size, n_process=n_process
+        )
+        for text, to_parse in second:
+            if to_parse:
+                yield text, next(parsed)
+            elif text.strip():
                 yield text, _parse_long(self.nlp, text)
             else:
-                pending.append(text)
-                if len(pending) >= batch_size:
-                    yield from self._flush(pending, batch_size)
-                    pending = []
-        yield from self._flush(pending, batch_size)
-
-    def _flush(self, texts: list[str], batch_size: int) -> Iterator[tuple[str, Doc | None]]:
-        non_empty = [t for t in texts if t.strip()]
-        docs = iter(self.nlp.pipe(non_empty, batch_size=batch_size))
-        for text in texts:
-            yield text, (next(docs) if text.strip() else None)
+                yield text, None
 
     def extract_from_doc(self, doc: Doc | None, text: str | None = None) -> Extraction:
         if doc is None:
@@ -147,7 +144,9 @@ def _speaker_table(resolver: SpeakerResolver, seen: dict[str, ResolvedSpeaker]) 
             aliases = tuple(sorted(a for a in entry.aliases if a and a != name))
             table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True)
         else:
-            table[name] = Speaker(name=name, role=first_resolution.role, aliases=(), is_person=first_resolution.is_person)
+            table[name] = Speaker(
+                name=name, role=first_resolution.role, aliases=(), is_person=first_resolution.is_person
+            )
     return table
 
 

@@ -7,181 +7,31 @@ disabled for speed), so every inflection is generated here.
 from __future__ import annotations
 
 # Verbs that report speech or writing: a direct quote next to one is attributed to its subject.
-SPEECH_VERBS = [
-    "say",
-    "tell",
-    "add",
-    "announce",
-    "argue",
-    "insist",
-    "write",
-    "warn",
-    "claim",
-    "state",
-    "explain",
-    "note",
-    "report",
-    "declare",
-    "acknowledge",
-    "admit",
-    "assert",
-    "contend",
-    "confirm",
-    "deny",
-    "suggest",
-    "predict",
-    "promise",
-    "vow",
-    "pledge",
-    "respond",
-    "reply",
-    "ask",
-    "answer",
-    "comment",
-    "remark",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "tweet",
-    "post",
-    "recall",
-    "conclude",
-    "concede",
-    "complain",
-    "urge",
-    "testify",
-    "maintain",
-    "observe",
-    "caution",
-    "boast",
-    "quip",
-    "joke",
-    "muse",
-    "recount",
-    "continue",
-    "counter",
-    "allege",
-    "reveal",
-    "disclose",
-    "tout",
-    "charge",
-    "scoff",
-    "shout",
-    "yell",
-    "scream",
-    "whisper",
-    "mutter",
-    "cry",
-    "exclaim",
-    "proclaim",
-    "predict",
-    "lament",
-    "recommend",
-    "propose",
-    "demand",
-    "plead",
-    "question",
-    "wonder",
-    "estimate",
-    "concur",
-    "retort",
-    "reiterate",
-    "affirm",
-    "describe",
-    "call",
-    "brag",
-    "gush",
-    "sigh",
-    "snap",
-    "laugh",
-    "chime",
-    "echo",
-    "mock",
-    "criticize",
-    "criticise",
-    "praise",
-    "dismiss",
-    "pledge",
-    "threaten",
-    "accuse",
-    "blame",
-    "thank",
-    "conclude",
-    "advise",
-    "inform",
-    "assure",
-    "remind",
-    "bark",
-    "boom",
-    "thunder",
-    "rail",
-    "grumble",
-    "marvel",
-    "vent",
-    "gripe",
-    "put",
-    "reason",
-    "pronounce",
-    "speculate",
-    "acknowledge",
-    "hail",
-    "decry",
-    "denounce",
-    "slam",
-    "blast",
-]
+SPEECH_VERBS = """
+    say tell add announce argue insist write warn claim state explain note report declare
+    acknowledge admit assert contend confirm deny suggest predict promise vow pledge respond
+    reply ask answer comment remark stress emphasize emphasise tweet post recall conclude
+    concede complain urge testify maintain observe caution boast quip joke muse recount continue
+    counter allege reveal disclose tout charge scoff shout yell scream whisper mutter cry
+    exclaim proclaim predict lament recommend propose demand plead question wonder estimate
+    concur retort reiterate affirm describe call brag gush sigh snap laugh chime echo mock
+    criticize criticise praise dismiss pledge threaten accuse blame thank conclude advise inform
+    assure remind bark boom thunder rail grumble marvel vent gripe put reason pronounce
+    speculate acknowledge hail decry denounce slam blast
+    """.split()
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
-COGNITION_VERBS = [
-    "believe",
-    "think",
-    "feel",
-    "fear",
-    "hope",
-    "expect",
-    "know",
-    "worry",
-    "doubt",
-    "reckon",
-    "realize",
-    "realise",
-    "understand",
-    "assume",
-    "consider",
-    "suspect",
-    "guess",
-    "imagine",
-    "find",
-    "show",
-    "indicate",
-    "signal",
-    "suggest",
-    "insist",
-]
+COGNITION_VERBS = """
+    believe think feel fear hope expect know worry doubt reckon realize realise understand
+    assume consider suspect guess imagine find show indicate signal suggest insist
+    """.split()
 
 # Cues that take an infinitive complement ("vowed to fight", "urged him to resign").
 INFINITIVE_CUES = frozenset(
-    [
-        "promise",
-        "vow",
-        "pledge",
-        "urge",
-        "ask",
-        "call",
-        "threaten",
-        "want",
-        "hope",
-        "plan",
-        "decline",
-        "refuse",
-        "offer",
-        "propose",
-        "demand",
-        "encourage",
-        "tell",
-        "warn",
-        "expect",
-    ]
+    """
+    promise vow pledge urge ask call threaten want hope plan decline refuse offer propose demand
+    encourage tell warn expect
+    """.split()
 )
 
 IRREGULAR_FORMS = {
@@ -246,114 +96,26 @@ CUE_FORMS = {**COGNITION_FORMS, **SPEECH_FORMS}
 
 # Title words that may precede a name and belong in the role, not the name.
 TITLE_WORDS = frozenset(
-    [
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dr",
-        "dr.",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "prof",
-        "prof.",
-        "professor",
-        "rev",
-        "rev.",
-        "sen",
-        "sen.",
-        "senator",
-        "rep",
-        "rep.",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "gov",
-        "gov.",
-        "governor",
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "sheikh",
-        "pope",
-        "judge",
-        "justice",
-        "gen",
-        "gen.",
-        "general",
-        "col",
-        "col.",
-        "colonel",
-        "lt",
-        "lt.",
-        "capt",
-        "capt.",
-        "captain",
-        "adm",
-        "adm.",
-        "admiral",
-        "sgt",
-        "sgt.",
-        "mayor",
-        "ambassador",
-        "speaker",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "director",
-        "commissioner",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "attorney",
-        "ceo",
-        "candidate",
-        "nominee",
-        "leader",
-        "chief",
-        "envoy",
-        "foreign",
-        "defense",
-        "defence",
-        "finance",
-        "interior",
-        "deputy",
-        "former",
-        "acting",
-        "state",
-        "first",
-        "lady",
-    ]
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor rev rev. sen sen.
+    senator rep rep. representative congressman congresswoman gov gov. governor president vice
+    prime minister secretary chancellor king queen prince princess sheikh pope judge justice gen
+    gen. general col col. colonel lt lt. capt capt. captain adm adm. admiral sgt sgt. mayor
+    ambassador speaker chairman chairwoman chair director commissioner spokesman spokeswoman
+    spokesperson attorney ceo candidate nominee leader chief envoy foreign defense defence
+    finance interior deputy former acting state first lady
+    """.split()
 )
 
-MALE_TITLES = frozenset(["mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman"])
+MALE_TITLES = frozenset(
+    """
+    mr mr. sir lord king prince congressman chairman spokesman
+    """.split()
+)
 FEMALE_TITLES = frozenset(
-    [
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dame",
-        "lady",
-        "queen",
-        "princess",
-        "congresswoman",
-        "chairwoman",
-        "spokeswoman",
-    ]
+    """
+    mrs mrs. ms ms. miss dame lady queen princess congresswoman chairwoman spokeswoman
+    """.split()
 )
 
 MALE_PRONOUNS = frozenset(["he", "him", "his", "himself"])
@@ -393,9 +155,19 @@ COMMON_MALE_NAMES = frozenset(
 # Verbs PolNeAR also treats as attributions, used only for reported content (never as a
 # direct quote's cue): evaluations whose object is the attributed content ("praised the deal").
 # (Wish verbs with an infinitive, "wants to build", were tried and did not pay off on train.)
-OBJECT_VERBS = [
-    "support", "oppose", "praise", "criticize", "criticise", "endorse", "defend", "reject", "condemn",
-    "applaud", "welcome", "describe", "cite", "mention", "dispute", "deny", "blame", "accuse", "slam",
-    "blast", "attack", "question", "back", "favor", "favour", "dismiss", "denounce", "decry", "hail",
-]
+OBJECT_VERBS = """
+    support oppose praise criticize criticise endorse defend reject condemn applaud welcome
+    describe cite mention dispute deny blame accuse slam blast attack question back favor favour
+    dismiss denounce decry hail
+    """.split()
 OBJECT_FORMS = _inflect(OBJECT_VERBS)
+
+# Titles that only ever precede a person's name (unlike "state" or "foreign").
+PERSON_TITLE_WORDS = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. professor rev rev. sen sen. senator rep rep.
+    representative congressman congresswoman gov gov. governor president chancellor king queen prince
+    princess pope judge justice gen gen. general col col. lt lt. capt capt. sgt sgt. mayor ambassador
+    minister secretary spokesman spokeswoman spokesperson
+    """.split()
+)

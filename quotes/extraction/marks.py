@@ -69,7 +69,7 @@ def find_marks(text: str) -> list[QuoteMark]:
         elif char in "\u2018\u2019'":
             before = text[index - 1] if index > 0 else " "
             after = text[index + 1] if index + 1 < length else " "
-            if before in _OPENING_CONTEXT or before in "\u201c\"":
+            if before in _OPENING_CONTEXT or before in '\u201c"':
                 if after.isalnum() and char != "\u2019" and not (char == "'" and after.isdigit()):
                     marks.append(QuoteMark(index, 1, OPEN, "single"))
             elif not after.isalnum() and not before.isspace():
@@ -109,8 +109,9 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
             if marks[mark_index].position >= paragraph_start:
                 paragraph_marks.append(marks[mark_index])
             mark_index += 1
-        double_spans, left_open = _pair_double(text, paragraph_marks, paragraph_start, paragraph_end,
-                                               previous_paragraph_left_open)
+        double_spans, left_open = _pair_double(
+            text, paragraph_marks, paragraph_start, paragraph_end, previous_paragraph_left_open
+        )
         previous_paragraph_left_open = left_open
         single_spans = _pair_single(paragraph_marks, double_spans)
         spans.extend(sorted(double_spans + single_spans, key=lambda span: span.start))
@@ -129,8 +130,10 @@ def _pair_double(
             continue
         is_first, first = first, False
         role = mark.role
-        if open_at is not None and text[mark.position] == "\u201c" and (
-            text[open_at] == "\u201e" or _classify_double(text, mark.position, 1) == CLOSE
+        if (
+            open_at is not None
+            and text[mark.position] == "\u201c"
+            and (text[open_at] == "\u201e" or _classify_double(text, mark.position, 1) == CLOSE)
         ):
             role = CLOSE  # German „…“, or a typo'd closing “ ('…here,“ said X')
         if role == EITHER:

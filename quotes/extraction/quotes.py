@@ -27,7 +27,7 @@ CONVENTIONS = ("newsdesk", "polnear")
 _COMPLEMENT_MARKERS = {"that", "whether", "if"}
 # Adverbial clauses after a comma that leave the reported content ("…, although he did not say when").
 _DETACHED_ADVCL_MARKERS = {"although", "though", "while", "as", "after", "before", "when", "since", "even"}
-_POLNEAR_DIRECT_MARKS = "\u201c\u201d\""
+_POLNEAR_DIRECT_MARKS = '\u201c\u201d"'
 _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cue
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
 
@@ -79,8 +79,11 @@ class DocumentIndex:
 
 
 def is_cue_token(token: Token) -> bool:
-    return token.lower_ in CUE_FORMS and token.pos_ in ("VERB", "AUX") and not token.tag_ == "VBN" or (
-        token.lower_ in CUE_FORMS and token.tag_ == "VBN" and any(c.dep_ == "aux" for c in token.children)
+    return (
+        token.lower_ in CUE_FORMS
+        and token.pos_ in ("VERB", "AUX")
+        and not token.tag_ == "VBN"
+        or (token.lower_ in CUE_FORMS and token.tag_ == "VBN" and any(c.dep_ == "aux" for c in token.children))
     )
 
 
@@ -168,8 +171,10 @@ def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
         if head is not None:
             return head
     position = cue.i - 1
-    while position >= 0 and in_quote[position] < 0 and (
-        doc[position].is_punct and doc[position].text in ",)" or doc[position].pos_ in ("ADV", "AUX", "PART")
+    while (
+        position >= 0
+        and in_quote[position] < 0
+        and (doc[position].is_punct and doc[position].text in ",)" or doc[position].pos_ in ("ADV", "AUX", "PART"))
     ):
         if doc[position].text == ")":
             while position > 0 and doc[position].text != "(":
@@ -243,8 +248,10 @@ def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Tok
         if in_quote[ancestor.i] >= 0:
             continue
         subject = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
-        if subject is not None and in_quote[subject.i] < 0 and (
-            subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
+        if (
+            subject is not None
+            and in_quote[subject.i] < 0
+            and (subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she"))
         ):
             return subject
         return None
@@ -289,9 +296,12 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
 
 
 def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].is_punct and doc[start].text not in "\"“‘'" or doc[start].is_space or (
-        doc[start].lower_ in _COMPLEMENT_MARKERS and doc[start].dep_ == "mark"
-    )):
+    while start < end and (
+        doc[start].is_punct
+        and doc[start].text not in "\"“‘'"
+        or doc[start].is_space
+        or (doc[start].lower_ in _COMPLEMENT_MARKERS and doc[start].dep_ == "mark")
+    ):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct and doc[end - 1].text not in "\"”’'"):
         end -= 1
@@ -317,8 +327,10 @@ def _complement_range(complement: Token) -> tuple[int, int]:
 def _split_coordinated(complement: Token, start: int, end: int) -> list[tuple[int, int]]:
     """'said that A and that B' -> two contents."""
     for child in complement.rights:
-        if child.dep_ == "conj" and child.i < end and any(
-            c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children
+        if (
+            child.dep_ == "conj"
+            and child.i < end
+            and any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children)
         ):
             cc_start = child.left_edge.i
             previous = cc_start - 1
@@ -334,9 +346,7 @@ _OBJECT_DEPS = {"dobj", "oprd", "xcomp", "prep", "attr", "acomp", "dative", "adv
 def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | None:
     """Right-hand objects of a cue (up to the one holding a quote), when some object holds a quote."""
     rights = [c for c in cue.rights if c.dep_ in _OBJECT_DEPS]
-    holding = next(
-        (c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None
-    )
+    holding = next((c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None)
     if holding is None or not rights:
         return None
     return rights[0].left_edge.i, holding.right_edge.i + 1
@@ -357,7 +367,10 @@ def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:
 
 def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
     return any(
-        token.i != besides.i and in_quote[token.i] < 0 and is_cue_token(token) and not _is_negated(token)
+        token.i != besides.i
+        and in_quote[token.i] < 0
+        and is_cue_token(token)
+        and not _is_negated(token)
         and subject_of_cue(token) is not None
         for token in sentence
     )
@@ -394,7 +407,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
             elif convention == "polnear" and (governed := _governed_quote_range(token, in_quote)) is not None:
                 # 'calls her "a fascist"', 'accused X of "overreach"': the object carrying the quote
                 ranges = [governed]
-            elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") and not token.lower_ in OBJECT_FORMS:
+            elif token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") and token.lower_ not in OBJECT_FORMS:
                 head = token.head
                 start, end = head.left_edge.i, head.right_edge.i + 1
                 cut_start, cut_end = token.left_edge.i, token.right_edge.i + 1

@@ -28,11 +28,24 @@ from dataclasses import dataclass, field
 
 WORD_PATTERN = re.compile(r"\w+")
 # Quote marks the scorer looks at when a prediction does not say whether it is direct.
-DIRECT_MARKS = "\u201c\u201d\""
+DIRECT_MARKS = '\u201c\u201d"'
 
 # Words that never identify a speaker: function words, cue verbs, pronouns, titles.
 NON_NAME_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into", "over", "after", "before", "under", "between", "than", "then", "that", "this", "these", "those", "there", "here", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "not", "no", "yes", "all", "any", "some", "each", "every", "both", "either", "neither", "other", "another", "such", "own", "same", "its", "it's", "his", "her", "hers", "their", "theirs", "our", "ours", "your", "yours", "my", "mine", "him", "she", "they", "them", "we", "you", "me", "myself", "himself", "herself", "itself", "themselves", "ourselves", "yourself", "yourselves", "one", "ones", "also", "just", "said", "says", "say", "told", "tells", "according", "has", "have", "had", "was", "were", "are", "been", "being", "will", "would", "could", "should", "can", "may", "might", "must", "shall", "did", "does", "doing", "mr", "mrs", "ms", "miss", "dr", "sir", "jr", "sr", "president", "vice", "presidential", "senator", "sen", "rep", "reps", "representative", "congressman", "congresswoman", "gov", "governor", "secretary", "minister", "prime", "chairman", "chairwoman", "chair", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "officials", "aide", "aides", "adviser", "advisers", "advisor", "director", "mayor", "judge", "justice", "general", "gen", "chief", "former", "candidate", "nominee", "leader", "leaders", "head", "state", "foreign", "deputy", "press", "attorney", "campaign", "administration", "department", "office", "committee", "party"]
+    """
+    a an the and or but nor of in on at to for from by with about as into over after before
+    under between than then that this these those there here which who whom whose what when
+    where why how not no yes all any some each every both either neither other another such own
+    same its it's his her hers their theirs our ours your yours my mine him she they them we you
+    me myself himself herself itself themselves ourselves yourself yourselves one ones also just
+    said says say told tells according has have had was were are been being will would could
+    should can may might must shall did does doing mr mrs ms miss dr sir jr sr president vice
+    presidential senator sen rep reps representative congressman congresswoman gov governor
+    secretary minister prime chairman chairwoman chair spokesman spokeswoman spokesperson
+    spokespeople official officials aide aides adviser advisers advisor director mayor judge
+    justice general gen chief former candidate nominee leader leaders head state foreign deputy
+    press attorney campaign administration department office committee party
+    """.split()
 )
 
 
@@ -351,20 +364,15 @@ def build_report(counts: dict[str, SubsetCounts], config: dict | None = None) ->
 
 
 def format_table(report: dict, subsets: Sequence[str]) -> str:
-    header = (
-        "subset  n_gold n_pred | ovl P   R     F1    | exact P  R     F1    "
-        "| spk_acc (ceil) | e2e P   R     F1"
-    )
+    header = "subset  n_gold n_pred | ovl P   R     F1    | exact P  R     F1    | spk_acc (ceil) | e2e P   R     F1"
     lines = [header, "-" * len(header)]
     for subset in subsets:
         figures = report[subset]
         o, x, e = figures["overlap"], figures["exact"], figures["e2e"]
         lines.append(
-            "%-7s %6d %6d | %.3f %.3f %.3f | %.3f %.3f %.3f | %.3f (%.3f)  | %.3f %.3f %.3f"
-            % (
-                subset, figures["n_gold"], figures["n_pred"], o["p"], o["r"], o["f1"],
-                x["p"], x["r"], x["f1"], figures["speaker_acc"], figures["speaker_ceiling"],
-                e["p"], e["r"], e["f1"],
-            )
+            f"{subset:<7} {figures['n_gold']:6d} {figures['n_pred']:6d} | "
+            f"{o['p']:.3f} {o['r']:.3f} {o['f1']:.3f} | {x['p']:.3f} {x['r']:.3f} {x['f1']:.3f} | "
+            f"{figures['speaker_acc']:.3f} ({figures['speaker_ceiling']:.3f})  | "
+            f"{e['p']:.3f} {e['r']:.3f} {e['f1']:.3f}"
         )
     return "\n".join(lines)

@@ -16,12 +16,13 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicon import (
     COMMON_FEMALE_NAMES,
-    CUE_FORMS,
     COMMON_MALE_NAMES,
+    CUE_FORMS,
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
     MALE_PRONOUNS,
     MALE_TITLES,
+    PERSON_TITLE_WORDS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
@@ -33,7 +34,13 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat", "quantmod", "advmod"}
 _ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART"}
 _PERSON_NOUNS = frozenset(
-    ["official", "officials", "spokesman", "spokeswoman", "spokesperson", "aide", "aides", "adviser", "advisers", "advisor", "source", "sources", "person", "people", "man", "woman", "resident", "residents", "voter", "voters", "expert", "experts", "analyst", "analysts", "lawmaker", "lawmakers", "senator", "candidate", "critic", "critics", "supporter", "supporters", "leader", "leaders", "officer", "officers", "member", "members", "friend", "friends", "president", "director", "strategist", "strategists"]
+    """
+    official officials spokesman spokeswoman spokesperson aide aides adviser advisers advisor
+    source sources person people man woman resident residents voter voters expert experts
+    analyst analysts lawmaker lawmakers senator candidate critic critics supporter supporters
+    leader leaders officer officers member members friend friends president director strategist
+    strategists
+    """.split()
 )
 
 # how many sentences back a subject beats a nearer non-subject mention as antecedent
@@ -99,6 +106,23 @@ def _looks_like_name(ent: Span) -> bool:
     return any(token.text[:1].isupper() for token in ent)
 
 
+def _has_person_title(tokens) -> bool:
+    """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
+    return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
+
+
+def _single_token_entity(token: Token) -> bool:
+    """A lone capitalised word tagged as an entity ("Fiorina"), not part of "The Foreign Ministry"."""
+    doc = token.doc
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return (
+        token.ent_iob_ == "B"
+        and (following is None or following.ent_iob_ != "I")
+        and not token.text.isupper()
+        and not (token.i > 0 and doc[token.i - 1].pos_ == "PROPN")
+    )
+
+
 def _role_before(ent: Span, titles: list[Token]) -> str:
     """Title words written before a name: "Russian Foreign Minister" in "Russian Foreign Minister Sergey Lavrov"."""
     start, _end = noun_phrase_bounds(ent.root)
@@ -129,8 +153,10 @@ def noun_phrase_bounds(head: Token) -> tuple[int, int]:
     """Token range [start, end) of the noun phrase headed by ``head`` (no appositions or clauses)."""
     start = head.i
     for child in reversed(list(head.lefts)):
-        if child.dep_ in _NP_LEFT_DEPS and child.i == start - 1 or (
-            child.dep_ in _NP_LEFT_DEPS and child.left_edge.i < start and child.right_edge.i == start - 1
+        if (
+            child.dep_ in _NP_LEFT_DEPS
+            and child.i == start - 1
+            or (child.dep_ in _NP_LEFT_DEPS and child.left_edge.i < start and child.right_edge.i == start - 1)
         ):
             start = child.left_edge.i
         else:
@@ -199,14 +225,27 @@ class SpeakerResolver:
         covered = {index for index, _name in self.person_mentions}
         for token in self.doc:
             if (
-                token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.i not in covered
-                and token.lower_ not in self._surname_index and token.text[:1].isupper() and token.is_alpha
-                and (token.ent_type_ in ("", "PERSON") or (token.ent_type_ == "ORG" and not token.text.isupper()))
+                token.dep_ == "nsubj"
+                and token.pos_ == "PROPN"
+                and token.i not in covered
+                and token.lower_ not in self._surname_index
+                and token.text[:1].isupper()
+                and token.is_alpha
+                and token.ent_type_ in ("", "PERSON", "ORG")
                 and self.in_quote[token.i] < 0
             ):
-                name_tokens = [t for t in self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
-                               if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS and t.is_alpha]
-                if name_tokens and name_tokens[-1].i == token.i:
+                name_tokens = [
+                    t
+                    for t in self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
+                    if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS and t.is_alpha
+                ]
+                # an ORG tag is trusted unless the words start with a known first name ("Helena Brandt")
+                looks_personal = (
+                    token.ent_type_ != "ORG"
+                    or _single_token_entity(token)
+                    or (len(name_tokens) > 1 and _gender_of(name_tokens[0].text, []) != "")
+                )
+                if name_tokens and name_tokens[-1].i == token.i and looks_personal:
                     canonical = " ".join(t.text for t in name_tokens)
                     if canonical not in self.people:
                         first = name_tokens[0].text if len(name_tokens) > 1 else ""
@@ -277,7 +316,8 @@ class SpeakerResolver:
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
             canonical = self._canonical_for([head], head.i)
-            if canonical is None and head.ent_type_ in ("", "PERSON") and head.text[:1].isupper():
+            personal = head.ent_type_ in ("", "PERSON") or _has_person_title(self.doc[start : head.i])
+            if canonical is None and personal and head.text[:1].isupper():
                 # a name the NER missed: register it so later surnames and pronouns can find it
                 name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
                 if name_tokens:
@@ -285,7 +325,7 @@ class SpeakerResolver:
                     self.people[canonical] = PersonEntry(canonical, name_tokens[-1].lower_)
                     self._surname_index.setdefault(name_tokens[-1].lower_, []).append(canonical)
             if canonical is not None:
-                person = (canonical, [t for t in self.doc[start:head.i] if t.lower_ in TITLE_WORDS])
+                person = (canonical, [t for t in self.doc[start : head.i] if t.lower_ in TITLE_WORDS])
         mention_text = self.doc[start:end].text
         if person is not None:
             canonical, titles = person
@@ -297,8 +337,7 @@ class SpeakerResolver:
                     start,
                 )
                 role_tokens = [
-                    t for t in self.doc[start : name_start if name_start is not None else ent_first]
-                    if t.dep_ != "det"
+                    t for t in self.doc[start : name_start if name_start is not None else ent_first] if t.dep_ != "det"
                 ] + titles
             role = " ".join(t.text for t in role_tokens).strip(" ,")
             if not role and appositions:
@@ -313,9 +352,7 @@ class SpeakerResolver:
             return ResolvedSpeaker(canonical, mention_text, role, True, confidence, mention_text)
         if head.pos_ == "PRON":
             return None
-        org = next(
-            (e for e in self.entities if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None
-        )
+        org = next((e for e in self.entities if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None)
         is_person = org is None and head.lower_ in _PERSON_NOUNS
         name = mention_text.strip()
         if not name:
@@ -329,8 +366,10 @@ class SpeakerResolver:
         # except for an earlier speaker in it ('Stevens says, but she cautions …')
         own_sentence = sentence_of(pronoun)
         own_speakers = [
-            name for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
-            if index in self.speaker_positions or doc[index].head.lower_ in CUE_FORMS
+            name
+            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if index in self.speaker_positions
+            or doc[index].head.lower_ in CUE_FORMS
             and doc[index].dep_ in SUBJECT_DEPS
         ]
         if own_speakers:
@@ -344,9 +383,7 @@ class SpeakerResolver:
         fallback: str | None = None
         for distance, sentence in enumerate(sentences):
             in_sentence = self._compatible_mentions(sentence, pronoun, gender)
-            subjects = [
-                m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions
-            ]
+            subjects = [m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions]
             if subjects:
                 return self._pronoun_result(subjects[-1][1], pronoun)
             if in_sentence and fallback is None:
@@ -368,7 +405,8 @@ class SpeakerResolver:
             if entry.gender and entry.gender != gender:
                 # "Trump" may be Donald as well as Ivanka: try a namesake of the right gender
                 namesakes = [
-                    other for other in self._surname_index.get(entry.surname, [])
+                    other
+                    for other in self._surname_index.get(entry.surname, [])
                     if self.people[other].gender in ("", gender)
                 ]
                 if not namesakes:
@@ -392,8 +430,10 @@ class SpeakerResolver:
             earliest = sentence_of(self.doc[previous]).start
         for index in range(pronoun.i - 1, earliest - 1, -1):
             token = self.doc[index]
-            if token.dep_ in SUBJECT_DEPS and token.pos_ in ("NOUN", "PROPN") and (
-                token.tag_ in ("NNS", "NNPS") or token.ent_type_ in _ORG_LABELS
+            if (
+                token.dep_ in SUBJECT_DEPS
+                and token.pos_ in ("NOUN", "PROPN")
+                and (token.tag_ in ("NNS", "NNPS") or token.ent_type_ in _ORG_LABELS)
             ):
                 start, end = noun_phrase_bounds(token)
                 text = self.doc[start:end].text

@@ -1,0 +1,37 @@
+"""Run the attribution engine over a .txt article or a JSONL of {"id", "text"}; write JSONL predictions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = 'Extract quotes and speakers; output JSONL {"id", "quotes": [...]} (no database needed).'
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--input", required=True, help=".txt (one article, id = file stem) or JSONL")
+        parser.add_argument("--output", required=True, help="JSONL file to write")
+        parser.add_argument("--pipeline", default=None, help="spaCy pipeline (default: settings/env)")
+        parser.add_argument(
+            "--convention",
+            choices=["newsdesk", "polnear"],
+            default="newsdesk",
+            help="quote boundaries: newsdesk (default) or PolNeAR's one-attribution-per-speech-act",
+        )
+        parser.add_argument("--batch-size", type=int, default=16)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from quotes.extraction import get_extractor
+        from quotes.extraction.evaluation import predict, read_articles
+
+        extractor = get_extractor(options["pipeline"], convention=options["convention"])
+        articles = list(read_articles(options["input"]))
+        predictions = predict(extractor, articles, batch_size=options["batch_size"])
+        with open(options["output"], "w", encoding="utf-8") as handle:
+            for article_id, quotes in predictions.items():
+                handle.write(json.dumps({"id": article_id, "quotes": quotes}, ensure_ascii=False) + "\n")
+        total = sum(len(quotes) for quotes in predictions.values())
+        self.stdout.write(f"{len(predictions)} articles, {total} quotes -> {options['output']}")

@@ -1,0 +1,150 @@
+"""Span finding and attribution, one phenomenon per test (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from quotes.extraction import Extraction, Quote, QuoteExtractor
+
+
+def only(extraction: Extraction, fragment: str) -> Quote:
+    matches = [quote for quote in extraction.quotes if fragment in quote.text]
+    assert len(matches) == 1, [quote.text for quote in extraction.quotes]
+    return matches[0]
+
+
+def test_direct_quote_with_trailing_cue(extractor: QuoteExtractor) -> None:
+    text = "“The harbour will reopen next spring,” Mayor Helena Brandt said on Friday."
+    quote = only(extractor.extract(text), "harbour")
+    assert quote.direct
+    assert quote.cue == "said"
+    assert quote.speaker == "Helena Brandt"
+    assert text[quote.start : quote.end] == quote.text
+
+
+def test_inverted_cue_names_the_speaker(extractor: QuoteExtractor) -> None:
+    text = "“We are not leaving,” said Tomas Okafor, a union organiser at the plant."
+    assert only(extractor.extract(text), "leaving").speaker == "Tomas Okafor"
+
+
+def test_cue_before_a_colon(extractor: QuoteExtractor) -> None:
+    text = "Finance Minister Ingrid Solberg told lawmakers: “The deficit will shrink this year.”"
+    assert only(extractor.extract(text), "deficit").speaker == "Ingrid Solberg"
+
+
+def test_pronoun_resolves_to_the_previous_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "Senator Maria Lopez visited the flooded valley on Monday.\n"
+        "“Nobody here should have to wait for help,” she said."
+    )
+    quote = only(extractor.extract(text), "Nobody")
+    assert quote.speaker == "Maria Lopez"
+    assert quote.speaker_mention == "she"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(extractor: QuoteExtractor) -> None:
+    text = "Governor James Whitfield met Maria Lopez in the capital.\n“I expect an answer by Friday,” she said."
+    assert only(extractor.extract(text), "answer").speaker == "Maria Lopez"
+
+
+def test_surname_links_to_the_full_name(extractor: QuoteExtractor) -> None:
+    text = "Foreign Minister Anders Kjeldsen arrived in Geneva on Tuesday.\n“Talks will continue,” Kjeldsen said."
+    extraction = extractor.extract(text)
+    assert only(extraction, "Talks").speaker == "Anders Kjeldsen"
+    speaker = extraction.speakers["Anders Kjeldsen"]
+    assert speaker.role == "Foreign Minister"
+    assert "Kjeldsen" in speaker.aliases
+
+
+def test_apposition_gives_the_role(extractor: QuoteExtractor) -> None:
+    text = "Pieter Claes, the city's chief engineer, said the tunnel was safe."
+    extraction = extractor.extract(text)
+    quote = only(extraction, "tunnel")
+    assert not quote.direct
+    assert quote.speaker == "Pieter Claes"
+    assert extraction.speakers["Pieter Claes"].role == "the city's chief engineer"
+
+
+def test_indirect_speech_with_that_clause(extractor: QuoteExtractor) -> None:
+    text = "Prime Minister Lena Moreau announced that the border would stay open through the winter."
+    quote = only(extractor.extract(text), "border")
+    assert not quote.direct
+    assert quote.text == "the border would stay open through the winter"
+    assert quote.speaker == "Lena Moreau"
+
+
+def test_according_to_attributes_the_clause(extractor: QuoteExtractor) -> None:
+    text = "The factory will close in March, according to the regional labour office."
+    quote = only(extractor.extract(text), "factory")
+    assert quote.cue == "according to"
+    assert quote.speaker == "the regional labour office"
+
+
+def test_organisation_as_speaker(extractor: QuoteExtractor) -> None:
+    text = "The Foreign Ministry said the ambassador had been recalled for consultations."
+    extraction = extractor.extract(text)
+    quote = only(extraction, "ambassador")
+    assert quote.speaker == "The Foreign Ministry"
+    assert not extraction.speakers["The Foreign Ministry"].is_person
+
+
+def test_nominal_speaker_is_kept_as_written_with_low_confidence(extractor: QuoteExtractor) -> None:
+    text = "A senior European diplomat said the sanctions would be extended."
+    quote = only(extractor.extract(text), "sanctions")
+    assert quote.speaker == "A senior European diplomat"
+    assert quote.confidence < 0.7
+
+
+def test_split_quote_in_newsdesk_convention_gives_two_quotes(extractor: QuoteExtractor) -> None:
+    text = "“The rail line is ready,” Ola Nordmann said. “Trains will run from June.”"
+    extraction = extractor.extract(text)
+    first, second = only(extraction, "rail"), only(extraction, "Trains")
+    assert first.speaker == second.speaker == "Ola Nordmann"
+    assert second.confidence <= first.confidence  # carried over, not cued
+
+
+def test_split_quote_in_polnear_convention_is_one_quote(polnear_extractor: QuoteExtractor) -> None:
+    text = "“The rail line is ready,” Ola Nordmann said. “Trains will run from June.”"
+    quote = only(polnear_extractor.extract(text), "rail")
+    assert len(quote.spans) == 2
+    assert "Trains" in text[quote.spans[1][0] : quote.spans[1][1]]
+
+
+def test_continuation_paragraph_keeps_the_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "“We have counted every ballot twice,” election chief Marta Kowal said.\n"
+        "“There will be no third count, and the result stands as announced this morning.”"
+    )
+    assert only(extractor.extract(text), "third count").speaker == "Marta Kowal"
+
+
+def test_partial_quote_inside_reported_speech(extractor: QuoteExtractor) -> None:
+    text = "Chancellor Erik Lund said the proposal was “dead on arrival” in its current form."
+    extraction = extractor.extract(text)
+    quote = only(extraction, "dead on arrival")
+    assert quote.direct
+    assert quote.text == "“dead on arrival”"
+    assert quote.speaker == "Erik Lund"
+
+
+def test_partial_quote_in_polnear_convention_keeps_the_clause(polnear_extractor: QuoteExtractor) -> None:
+    text = "Chancellor Erik Lund said the proposal was “dead on arrival” in its current form."
+    quote = only(polnear_extractor.extract(text), "dead on arrival")
+    assert quote.direct
+    assert quote.text.startswith("the proposal was")
+
+
+def test_scare_quotes_without_a_cue_are_not_quotes(extractor: QuoteExtractor) -> None:
+    text = "The so-called “green corridor” opened to traffic on Sunday."
+    assert extractor.extract(text).quotes == []
+
+
+def test_quotes_are_sorted_and_offsets_match(extractor: QuoteExtractor) -> None:
+    text = (
+        "“Prices are falling,” said economist Rana Haddad.\n"
+        "Central banker Olu Bello warned that inflation could return. “We stay alert,” he said."
+    )
+    extraction = extractor.extract(text)
+    starts = [quote.start for quote in extraction.quotes]
+    assert starts == sorted(starts)
+    for quote in extraction.quotes:
+        assert text[quote.start : quote.end] == quote.text
+        assert quote.speaker is None or quote.speaker in extraction.speakers
