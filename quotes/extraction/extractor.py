@@ -8,8 +8,10 @@ import threading
 from collections.abc import Iterable, Iterator
 
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
 
+from .pos import COMPONENT_NAME, rules_from_attribute_ruler
 from .quotes import CONVENTIONS, Attribution, find_attributions
 from .results import Extraction, Quote, Speaker
 from .speakers import ResolvedSpeaker, SpeakerResolver
@@ -31,7 +33,7 @@ class QuoteExtractor:
             raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
         self.pipeline_name = pipeline
         self.convention = convention
-        self.nlp = spacy.load(pipeline, exclude=list(UNUSED_COMPONENTS))
+        self.nlp = load_pipeline(pipeline)
 
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text], batch_size=1))
@@ -93,6 +95,22 @@ class QuoteExtractor:
             if speaker is not None:
                 return speaker, min(confidence, CONFIDENCE_CONTINUATION)
         return None, 0.0
+
+
+def load_pipeline(pipeline: str) -> Language:
+    """spaCy pipeline without the components the rules never read; POS comes from a cheap tag lookup."""
+    nlp = spacy.load(pipeline, exclude=list(UNUSED_COMPONENTS))
+    if "attribute_ruler" in nlp.pipe_names and "tagger" in nlp.pipe_names:
+        rules = rules_from_attribute_ruler(nlp)
+        if rules:
+            position = nlp.pipe_names.index("attribute_ruler")
+            nlp.remove_pipe("attribute_ruler")
+            nlp.add_pipe(
+                COMPONENT_NAME,
+                config={"rules": rules},
+                before=nlp.pipe_names[position] if position < len(nlp.pipe_names) else None,
+            )
+    return nlp
 
 
 def _clean_text(text: str | None) -> str:

@@ -298,7 +298,7 @@ class SpeakerResolver:
             return self._resolve_pronoun(head, "m" if lower in MALE_PRONOUNS else "f")
         if lower in PLURAL_PRONOUNS:
             return self._resolve_plural(head)
-        if lower in ("i", "me", "you", "it", "this", "that"):
+        if lower in ("i", "me", "you", "it", "this", "that", "these", "those", "which", "what", "who"):
             return None
         start, end = noun_phrase_bounds(head)
         # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
