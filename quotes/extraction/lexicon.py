@@ -171,3 +171,15 @@ PERSON_TITLE_WORDS = frozenset(
     minister secretary spokesman spokeswoman spokesperson
     """.split()
 )
+
+# Words that make a run of proper nouns an institution rather than a person.
+ORGANISATION_WORDS = frozenset(
+    """
+    ministry department party committee council agency office house court company inc corp
+    group association university college times post news journal commission bank union
+    institute foundation campaign administration kremlin pentagon senate congress parliament
+    government police army navy center centre network press television radio service services
+    board bureau organization organisation coalition alliance fund club league church school
+    hospital city county state republic states nations kingdom airlines motors reuters
+    """.split()
+)

@@ -22,6 +22,7 @@ from .lexicon import (
     FEMALE_TITLES,
     MALE_PRONOUNS,
     MALE_TITLES,
+    ORGANISATION_WORDS,
     PERSON_TITLE_WORDS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -106,6 +107,46 @@ def _looks_like_name(ent: Span) -> bool:
     return any(token.text[:1].isupper() for token in ent)
 
 
+def name_like_spans(doc: Doc) -> list[Span]:
+    """PERSON-like spans from the parse alone, for pipelines run without NER.
+
+    A run of capitalised proper nouns counts as a name when it starts with a known
+    first name or follows a person title ("Sen. Ray Oduya"); a lone capitalised
+    proper noun counts when it is the subject of a cue verb ("Oduya said").
+    """
+    spans: list[Span] = []
+    position = 0
+    length = len(doc)
+    while position < length:
+        token = doc[position]
+        if not (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha):
+            position += 1
+            continue
+        end = position
+        while (
+            end < length
+            and doc[end].pos_ == "PROPN"
+            and doc[end].text[:1].isupper()
+            and (doc[end].is_alpha or (len(doc[end].text) == 2 and doc[end].text.endswith(".")))
+        ):
+            end += 1
+        start = position
+        while start < end and doc[start].lower_ in TITLE_WORDS:
+            start += 1
+        words = doc[start:end]
+        titled = start > position or (position > 0 and doc[position - 1].lower_ in PERSON_TITLE_WORDS)
+        institutional = any(word.lower_ in ORGANISATION_WORDS for word in words)
+        cue_subject = words[-1].dep_ == "nsubj" and words[-1].head.lower_ in CUE_FORMS if len(words) else False
+        if institutional or not len(words):
+            pass
+        elif len(words) >= 2 and (titled or _gender_of(words[0].text, []) or cue_subject):
+            spans.append(Span(doc, start, end, label="PERSON"))
+        elif len(words) == 1 and (titled or cue_subject):
+            spans.append(Span(doc, start, end, label="PERSON"))
+        position = max(end, position + 1)
+    return spans
+
+
 def _has_person_title(tokens) -> bool:
     """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
     return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
@@ -179,7 +220,7 @@ class SpeakerResolver:
     def __init__(self, doc: Doc, in_quote: list[int] | None = None) -> None:
         self.doc = doc
         # Doc.ents rebuilds its spans on every access: read it once
-        self.entities: list[Span] = list(doc.ents)
+        self.entities: list[Span] = list(doc.ents) if doc.has_annotation("ENT_IOB") else name_like_spans(doc)
         # quote number per token (-1 outside quotes): names inside quotes are rarely antecedents
         self.in_quote = in_quote if in_quote is not None else [-1] * len(doc)
         # token positions of subjects already resolved as speakers
@@ -245,6 +286,9 @@ class SpeakerResolver:
                     or _single_token_entity(token)
                     or (len(name_tokens) > 1 and _gender_of(name_tokens[0].text, []) != "")
                 )
+                noun_phrase = self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
+                if any(word.lower_ in ORGANISATION_WORDS for word in noun_phrase):
+                    continue
                 if name_tokens and name_tokens[-1].i == token.i and looks_personal:
                     canonical = " ".join(t.text for t in name_tokens)
                     if canonical not in self.people:
@@ -317,6 +361,7 @@ class SpeakerResolver:
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
             canonical = self._canonical_for([head], head.i)
             personal = head.ent_type_ in ("", "PERSON") or _has_person_title(self.doc[start : head.i])
+            personal = personal and not any(word.lower_ in ORGANISATION_WORDS for word in self.doc[start:end])
             if canonical is None and personal and head.text[:1].isupper():
                 # a name the NER missed: register it so later surnames and pronouns can find it
                 name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
@@ -340,6 +385,7 @@ class SpeakerResolver:
                     t for t in self.doc[start : name_start if name_start is not None else ent_first] if t.dep_ != "det"
                 ] + titles
             role = " ".join(t.text for t in role_tokens).strip(" ,")
+            appositions = [a for a in appositions if a.pos_ != "NUM"]  # "Ishuk, 47, said": an age
             if not role and appositions:
                 a_start = appositions[0].left_edge.i
                 a_end = appositions[0].right_edge.i + 1
