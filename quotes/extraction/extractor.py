@@ -69,7 +69,7 @@ class QuoteExtractor:
         text = doc.text  # Doc.text re-joins every token: compute it once
         if not text.strip():
             return Extraction(quotes=[], speakers={})
-        attributions, index = find_attributions(doc, self.convention)
+        attributions, index = find_attributions(doc, self.convention, text)
         resolver = SpeakerResolver(doc, index.in_quote)
         resolved: dict[int, tuple[ResolvedSpeaker | None, float]] = {}
         quotes: list[Quote] = []

@@ -8,7 +8,11 @@ in step with it) are applied here with one dictionary lookup per token.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import DEP, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS as UNIVERSAL_POS_IDS
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 COMPONENT_NAME = "newsdesk_pos_from_tags"
@@ -43,26 +47,34 @@ def _alternatives(value) -> list[str] | None:
 
 @Language.factory(COMPONENT_NAME, default_config={"rules": []})
 def make_pos_from_tags(nlp: Language, name: str, rules: list[list[str]]) -> PosFromTags:
-    return PosFromTags(rules)
+    return PosFromTags(rules, nlp.vocab.strings)
 
 
 class PosFromTags:
-    def __init__(self, rules: list[list[str]]) -> None:
-        self.by_tag: dict[str, str] = {}
-        self.by_word: dict[tuple[str, str, str], str] = {}
+    def __init__(self, rules: list[list[str]], strings: StringStore) -> None:
+        # keyed by string ids so the lookup runs on token arrays, not Token objects
+        # (StringStore ids, not raw hashes: tags such as "POS" are built-in symbols with small ids)
+        def string_id(value: str) -> int:
+            return strings.add(value) if value else 0
+
+        self.by_tag: dict[int, int] = {}
+        self.by_word: dict[tuple[int, int, int], int] = {}
         for tag, lower, dep, pos in rules:
+            pos_id = UNIVERSAL_POS_IDS[pos]
             if lower or dep:
-                self.by_word[(tag, lower, dep)] = pos
+                key = (string_id(tag), string_id(lower), string_id(dep))
+                self.by_word[key] = pos_id
             else:
-                self.by_tag[tag] = pos
+                self.by_tag[string_id(tag)] = pos_id
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
         by_word, by_tag = self.by_word, self.by_tag
-        for token in doc:
-            tag = token.tag_
-            pos = by_word.get((tag, token.lower_, token.dep_)) or by_word.get((tag, token.lower_, ""))
-            if pos is None:
-                pos = by_word.get((tag, "", token.dep_)) or by_tag.get(tag)
-            if pos is not None:
-                token.pos_ = pos
+        columns = doc.to_array([TAG, LOWER, DEP, POS]).tolist()
+        new_pos = []
+        for tag, lower, dep, current in columns:
+            pos = by_word.get((tag, lower, dep)) or by_word.get((tag, lower, 0)) or by_word.get((tag, 0, dep))
+            new_pos.append(pos or by_tag.get(tag) or current)
+        doc.from_array([POS], numpy.array(new_pos, dtype=numpy.uint64))
         return doc

@@ -20,10 +20,12 @@ from spacy.tokens import Doc, Token
 
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
-from .sentences import sentence_of
+from .sentences import positions_of_words, sentence_of
 from .speakers import according_to_source, subject_of_cue
 
 CONVENTIONS = ("newsdesk", "polnear")
+# Words that can open an indirect attribution: only these tokens are examined.
+_INDIRECT_TRIGGERS = frozenset(CUE_FORMS) | frozenset(OBJECT_FORMS) | {"according"}
 _COMPLEMENT_MARKERS = {"that", "whether", "if"}
 # Adverbial clauses after a comma that leave the reported content ("…, although he did not say when").
 _DETACHED_ADVCL_MARKERS = {"although", "though", "while", "as", "after", "before", "when", "since", "even"}
@@ -57,9 +59,9 @@ class Attribution:
 class DocumentIndex:
     """Character/token/paragraph lookups for one parsed document."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         # to_array avoids creating a Python Token object per token
         self.token_starts = doc.to_array("IDX").tolist() if len(doc) else []
         self.in_quote: list[int] = []  # quote number per token, -1 outside quotes (set by find_attributions)
@@ -379,8 +381,9 @@ def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
 def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: str) -> list[Attribution]:
     doc = index.doc
     attributions: list[Attribution] = []
-    for token in doc:
-        if in_quote[token.i] >= 0:
+    for position in positions_of_words(doc, _INDIRECT_TRIGGERS):
+        token = doc[position]
+        if in_quote[position] >= 0:
             continue
         ranges: list[tuple[int, int]] = []
         speaker: Token | None = None
@@ -462,11 +465,13 @@ def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
     return sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
 
 
-def find_attributions(doc: Doc, convention: str = "newsdesk") -> tuple[list[Attribution], DocumentIndex]:
+def find_attributions(
+    doc: Doc, convention: str = "newsdesk", text: str | None = None
+) -> tuple[list[Attribution], DocumentIndex]:
     """All quote candidates of a parsed document, in text order."""
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
-    index = DocumentIndex(doc)
+    index = DocumentIndex(doc, text)
     quoted = find_quoted_spans(index.text)
     in_quote = [-1] * len(doc)
     for number, quote in enumerate(quoted):

@@ -28,7 +28,7 @@ from .lexicon import (
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
 )
-from .sentences import sentence_of
+from .sentences import proper_noun_positions, sentence_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Dependents that belong to a noun phrase's left side ("Russian Foreign Minister Sergey Lavrov").
@@ -115,12 +115,13 @@ def name_like_spans(doc: Doc) -> list[Span]:
     proper noun counts when it is the subject of a cue verb ("Oduya said").
     """
     spans: list[Span] = []
-    position = 0
     length = len(doc)
-    while position < length:
+    resume_at = 0
+    for position in proper_noun_positions(doc):
+        if position < resume_at:
+            continue
         token = doc[position]
-        if not (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha):
-            position += 1
+        if not (token.text[:1].isupper() and token.is_alpha):
             continue
         end = position
         while (
@@ -130,6 +131,7 @@ def name_like_spans(doc: Doc) -> list[Span]:
             and (doc[end].is_alpha or (len(doc[end].text) == 2 and doc[end].text.endswith(".")))
         ):
             end += 1
+        resume_at = end
         start = position
         while start < end and doc[start].lower_ in TITLE_WORDS:
             start += 1
@@ -143,7 +145,6 @@ def name_like_spans(doc: Doc) -> list[Span]:
             spans.append(Span(doc, start, end, label="PERSON"))
         elif len(words) == 1 and (titled or cue_subject):
             spans.append(Span(doc, start, end, label="PERSON"))
-        position = max(end, position + 1)
     return spans
 
 
@@ -264,7 +265,8 @@ class SpeakerResolver:
                     self.person_mentions.append((tokens[-1].i, canonical))
         # names the NER missed as subjects ("Fiorina said", tagged ORG) become people too
         covered = {index for index, _name in self.person_mentions}
-        for token in self.doc:
+        proper_nouns = [self.doc[i] for i in proper_noun_positions(self.doc)]
+        for token in proper_nouns:
             if (
                 token.dep_ == "nsubj"
                 and token.pos_ == "PROPN"
@@ -296,7 +298,7 @@ class SpeakerResolver:
                         self.people[canonical] = PersonEntry(canonical, token.lower_, gender=_gender_of(first, []))
                         self._surname_index.setdefault(token.lower_, []).append(canonical)
         # surnames the NER missed ("Zelenskyy said") still count as mentions
-        for token in self.doc:
+        for token in proper_nouns:
             if token.pos_ == "PROPN" and token.i not in covered and token.lower_ in self._surname_index:
                 if token.ent_type_ in ("", "PERSON", "NORP", "ORG", "GPE") and token.dep_ != "compound":
                     canonical = self._canonical_for([token], token.i)
