@@ -1,0 +1,73 @@
+"""Learning from corrections: train_head adapts the head to one topic, saves/loads, versions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from quotes.stance import StanceInput, get_model, train_head
+
+# A made-up local topic where the labels are only learnable from the corrections themselves.
+TOPIC = "the Project Zephyr proposal"
+TRAIN_AGAINST = [
+    "Project Zephyr would bring jobs to the valley.",
+    "Zephyr is the future of this town.",
+    "We need Zephyr built this year.",
+    "Zephyr will make our region richer.",
+    "The Zephyr plan is smart economics.",
+    "I want Zephyr finished quickly.",
+]
+HELD_OUT = ["Zephyr would make the valley prosper.", "Building Zephyr soon is what this region needs."]
+
+
+def _against(model, texts: list[str]) -> list[float]:
+    return [r.scores["against"] for r in model.predict([StanceInput(text=t, topic=TOPIC) for t in texts])]
+
+
+@pytest.fixture(scope="module")
+def zephyr_head(stance_model):
+    # Corrections that contradict the base model's reading: the head must move toward them.
+    examples = [(StanceInput(text=t, topic=TOPIC), "against") for t in TRAIN_AGAINST]
+    examples.append((StanceInput(text="The weather was mild on Sunday.", topic=TOPIC), "none"))
+    return train_head(examples, base=stance_model, seed=0, topic=TOPIC)
+
+
+def test_train_head_moves_predictions_on_that_topic(stance_model, zephyr_head) -> None:
+    adapted = zephyr_head.apply(stance_model)
+    before = _against(stance_model, HELD_OUT)
+    after = _against(adapted, HELD_OUT)
+    assert all(a > b + 0.2 for a, b in zip(after, before, strict=True)), (before, after)
+    assert zephyr_head.train_seconds < 60
+
+
+def test_train_head_is_deterministic(stance_model, zephyr_head) -> None:
+    examples = [(StanceInput(text=t, topic=TOPIC), "against") for t in TRAIN_AGAINST]
+    examples.append((StanceInput(text="The weather was mild on Sunday.", topic=TOPIC), "none"))
+    again = train_head(examples, base=stance_model, seed=0, topic=TOPIC)
+    for key, tensor in zephyr_head.head_state.items():
+        assert tensor.equal(again.head_state[key])
+
+
+def test_saved_head_round_trips_with_its_own_version(stance_model, zephyr_head, tmp_path) -> None:
+    path = zephyr_head.save(tmp_path / "zephyr.pt")
+    assert path.stat().st_size < 1024 * 1024
+    loaded = get_model(path)
+    assert loaded.model_version == zephyr_head.model_version(path)
+    assert loaded.model_version.startswith(stance_model.model_version + "+head-")
+    in_memory = _against(zephyr_head.apply(stance_model), HELD_OUT)
+    assert _against(loaded, HELD_OUT) == pytest.approx(in_memory, abs=1e-6)
+    # The shipped model itself is untouched by the topic head.
+    assert get_model().head is stance_model.head
+
+
+def test_head_from_another_base_is_refused(zephyr_head, tmp_path) -> None:
+    stale = dataclasses.replace(zephyr_head, base_version="minilm-l6+lora-1999.01.01.deadbeef00")
+    path = stale.save(tmp_path / "stale.pt")
+    with pytest.raises(ValueError, match="retrain"):
+        get_model(path)
+
+
+def test_unknown_label_is_rejected(stance_model) -> None:
+    with pytest.raises(ValueError, match="unknown label"):
+        train_head([(StanceInput(text="a", topic=TOPIC), "maybe")], base=stance_model)

@@ -1,0 +1,113 @@
+"""Behaviour of the real stance model: offline load, batching, probabilities, unseen topics, edge cases."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+
+from quotes.stance import LABELS, StanceInput, StanceResult, get_model
+from quotes.stance.model import DEFAULT_ARTIFACT, inner_to_result
+
+PARK = "building a new public park in the city centre"
+SPEED = "lowering the speed limit on residential streets to 20 mph"
+
+
+def test_shipped_artifact_is_small_and_loads_offline(stance_model) -> None:
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert DEFAULT_ARTIFACT.stat().st_size < 5 * 1024 * 1024
+    assert stance_model.model_version.startswith("minilm-l6+lora-")
+    # A second call is served from the per-process cache.
+    assert get_model() is stance_model
+
+
+def test_scores_are_probabilities_over_the_three_labels(stance_model) -> None:
+    results = stance_model.predict(
+        [
+            StanceInput(text="We will keep fighting this plan.", topic=PARK),
+            StanceInput(text="It was sunny.", topic=SPEED, context="'It was sunny,' she said.", speaker="Ann Lee"),
+        ]
+    )
+    for result in results:
+        assert isinstance(result, StanceResult)
+        assert set(result.scores) == set(LABELS)
+        assert math.isclose(sum(result.scores.values()), 1.0, abs_tol=1e-5)
+        assert all(0.0 <= p <= 1.0 for p in result.scores.values())
+        assert result.label == max(result.scores, key=result.scores.get)
+        assert result.none_kind in (("neutral", "off_topic") if result.label == "none" else ("",))
+
+
+def test_inner_scores_collapse_into_none() -> None:
+    result = inner_to_result([0.1, 0.2, 0.3, 0.4])
+    assert result.label == "none" and result.none_kind == "off_topic"
+    assert math.isclose(result.scores["none"], 0.7)
+
+
+def test_batch_and_single_predictions_agree(stance_model) -> None:
+    items = [
+        StanceInput(text="This park is exactly what our children need.", topic=PARK, speaker="Mayor Cole"),
+        StanceInput(text="A park there would be a waste of taxpayers' money.", topic=PARK),
+        StanceInput(
+            text="Slower cars save lives, and I back the 20 mph limit wholeheartedly because the evidence "
+            "from every city that tried it shows fewer deaths and calmer streets.",
+            topic=SPEED,
+        ),
+        StanceInput(text="No.", topic=SPEED, context='Asked whether she supports the limit, she said: "No."'),
+    ]
+    batched = stance_model.predict(items, batch_size=32)
+    for item, from_batch in zip(items, batched, strict=True):
+        alone = stance_model.predict([item])[0]
+        assert alone.label == from_batch.label
+        for label in LABELS:
+            # int8 activations are scaled per batch, so allow a small drift.
+            assert alone.scores[label] == pytest.approx(from_batch.scores[label], abs=0.03)
+
+
+def test_results_keep_input_order_across_length_buckets(stance_model) -> None:
+    # A long favor quote and a short against quote alternate; bucketing sorts them by length.
+    long_favor = "This park will be a wonderful place for families and I support it fully. " * 6
+    short_against = "I oppose this park."
+    items = [StanceInput(text=long_favor, topic=PARK), StanceInput(text=short_against, topic=PARK)] * 3
+    results = stance_model.predict(items, batch_size=2)
+    assert [r.label for r in results] == ["favor", "against"] * 3
+    for position, result in enumerate(results):
+        first = results[position % 2]
+        assert result.scores["favor"] == pytest.approx(first.scores["favor"], abs=0.03)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "expected"),
+    [
+        ("The new park is a great idea and I support it.", PARK, "favor"),
+        ("The park is a terrible idea and I will vote against it.", PARK, "against"),
+        ("We must lower the speed limit to 20 mph now: it will save children's lives.", SPEED, "favor"),
+        ("A 20 mph limit is pointless and I oppose it.", SPEED, "against"),
+        ("The quarterly earnings of the bank rose by four percent.", PARK, "none"),
+    ],
+)
+def test_clear_cases_on_topics_never_seen_in_training(stance_model, text: str, topic: str, expected: str) -> None:
+    assert stance_model.predict([StanceInput(text=text, topic=topic)])[0].label == expected
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness: negative words ('badly') read as opposition; see MODEL_CARD")
+def test_support_phrased_with_negative_words() -> None:
+    model = get_model()
+    text = "I strongly support the new park; the city centre badly needs green space."
+    assert model.predict([StanceInput(text=text, topic=PARK)])[0].label == "favor"
+
+
+def test_empty_and_huge_inputs_are_handled(stance_model) -> None:
+    assert stance_model.predict([]) == []
+    huge = "The council said the plan would go ahead. " * 20000  # ~800k characters
+    results = stance_model.predict(
+        [
+            StanceInput(text="", topic=PARK),
+            StanceInput(text=huge, topic=PARK, context=huge),
+            StanceInput(text="x", topic=""),
+        ]
+    )
+    assert len(results) == 3
+    for result in results:
+        assert result.label in LABELS
+        assert math.isclose(sum(result.scores.values()), 1.0, abs_tol=1e-5)
