@@ -1,0 +1,80 @@
+"""Stance verbs with the real model (it is small): batching, human labels, learning from corrections."""
+import pytest
+
+from quotes import services
+from quotes.models import Stance, Topic
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+SAYINGS = [
+    ("“These talks are the best chance for peace in years,”", "favor"),
+    ("“We fully support the negotiations and hope they continue,”", "favor"),
+    ("“The talks are a betrayal and must stop now,”", "against"),
+    ("“Any deal made at these talks will be worthless,”", "against"),
+    ("“The delegations will meet again on Thursday at noon,”", "none"),
+    ("“Our football team won the cup last night,”", "none"),
+]
+
+
+@pytest.fixture
+def quotes_on_topic():
+    speaker = SpeakerFactory(name="Lena Brandt", slug="lena-brandt")
+    quotes = []
+    for index, (text, _) in enumerate(SAYINGS):
+        article = ArticleFactory(body=f"Report {index}.\n{text} Brandt said.")
+        quotes.append(QuoteFactory(article=article, speaker=speaker))
+    return quotes
+
+
+@pytest.fixture
+def no_retrain(monkeypatch):
+    from quotes import tasks
+
+    monkeypatch.setattr(tasks.topic_retrain, "apply_async_on_commit", lambda *args, **kwargs: None)
+
+
+def test_classify_records_one_stance_per_quote_and_topic(topic, quotes_on_topic):
+    other = Topic.objects.create(name="Tariffs", slug="tariffs", description="raising tariffs on imports")
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic, other])
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic, other])
+    assert Stance.objects.count() == 2 * len(quotes_on_topic)
+    for record in Stance.objects.all():
+        assert record.label in Stance.Label.values and record.model_version
+        assert record.score_favor + record.score_against + record.score_none == pytest.approx(1, abs=1e-4)
+    # Unambiguous sayings come out right on the talks topic.
+    by_text = {record.quote.text: record.label for record in Stance.objects.filter(topic=topic)}
+    assert by_text[SAYINGS[2][0]] == "against"
+    assert by_text[SAYINGS[0][0]] == "favor"
+
+
+def test_a_human_label_survives_reclassification(topic, quotes_on_topic, no_retrain):
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic])
+    record = Stance.objects.get(quote=quotes_on_topic[0], topic=topic)
+    services.stance_label(stance_record=record, label="none", reason="sarcasm")
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic])
+    record.refresh_from_db()
+    assert (record.label, record.source) == ("none", Stance.Source.HUMAN)
+    assert record.model_label == "favor"
+
+
+def test_retraining_fits_a_topic_head_and_reclassifies_only_model_labels(
+    topic, quotes_on_topic, no_retrain, settings
+):
+    settings.NEWSDESK = {**settings.NEWSDESK, "MIN_LABELS_TO_RETRAIN": 4}
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic])
+    base_version = Stance.objects.first().model_version
+    labelled = quotes_on_topic[:4]
+    for quote, (_, label) in zip(labelled, SAYINGS[:4], strict=True):
+        services.stance_label(stance_record=quote.stances.get(topic=topic), label=label)
+
+    assert services.topic_retrain(topic=topic) is True
+    topic.refresh_from_db()
+    assert topic.stance_head and topic.stance_head_labels == 4
+    assert topic.stance_model_version.startswith(base_version) and topic.stance_model_version != base_version
+    model_rows = Stance.objects.filter(topic=topic, source=Stance.Source.MODEL)
+    assert model_rows.count() == 2
+    assert all(row.model_version != base_version for row in model_rows)
+    human = {row.quote_id: row.label for row in Stance.objects.filter(source=Stance.Source.HUMAN)}
+    assert human == {quote.pk: label for quote, (_, label) in zip(labelled, SAYINGS[:4], strict=True)}
+    assert services.topic_retrain(topic=topic) is False  # no new labels: nothing to do
