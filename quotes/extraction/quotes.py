@@ -264,7 +264,7 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
     doc = index.doc
     attributions: list[Attribution] = []
     previous: Attribution | None = None
-    for quote_number, quote in enumerate(quoted):
+    for quote in quoted:
         tokens = index.tokens_within(quote.start, quote.end)
         inner = range(tokens.start, tokens.stop)
         paragraph = index.paragraph_of(quote.start)
@@ -290,7 +290,6 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
                 continue  # scare quotes / titles
         attributions.append(attribution)
         previous = attribution
-        del quote_number
     return attributions
 
 

@@ -335,11 +335,11 @@ class SpeakerResolver:
         return None
 
     # ------------------------------------------------------------ resolution
-    def resolve(self, head: Token, quote_start_token: int | None = None) -> ResolvedSpeaker | None:
+    def resolve(self, head: Token) -> ResolvedSpeaker | None:
         """Canonical speaker for a subject head token."""
         lower = head.lower_
         if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
-            return self.resolve(head.head.head, quote_start_token)
+            return self.resolve(head.head.head)
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             return self._resolve_pronoun(head, "m" if lower in MALE_PRONOUNS else "f")
         if lower in PLURAL_PRONOUNS:

@@ -44,15 +44,11 @@ def count_genders(train_path: str) -> dict[str, Counter]:
 
 def build(train_path: str) -> dict[str, str]:
     lexicon = {}
-    for name, genders in counts_items(count_genders(train_path)):
+    for name, genders in sorted(count_genders(train_path).items()):
         gender, top = genders.most_common(1)[0]
         if top / sum(genders.values()) >= 0.8:
             lexicon[name] = gender
     return dict(sorted(lexicon.items()))
-
-
-def counts_items(counts: dict[str, Counter]):
-    return sorted(counts.items())
 
 
 def main(argv: list[str]) -> None:
