@@ -186,3 +186,27 @@ def run_bench(
 
 def dumps_last_line(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True)
+
+
+def seed_article_rows(gold_json: str | Path, article_txt: str | Path, labels_json: str | Path) -> list[dict[str, Any]]:
+    """Gold rows for the hand-labelled seed-article quotes (eval only); text comes from the seed files."""
+    gold = json.loads(Path(gold_json).read_text(encoding="utf-8"))
+    article = Path(article_txt).read_text(encoding="utf-8")
+    labels = json.loads(Path(labels_json).read_text(encoding="utf-8"))
+    rows = []
+    for entry in labels["labels"]:
+        quote = gold["quotes"][entry["quote_index"]]
+        # The paragraph holding the quote is its context.
+        start = article.rfind("\n", 0, quote["start"]) + 1
+        end = article.find("\n", quote["end"])
+        rows.append(
+            {
+                "id": f"riyadh-{entry['quote_index']}",
+                "text": quote["text"].strip("“”\" ,"),
+                "context": article[start : end if end >= 0 else len(article)].strip(),
+                "speaker": quote["speaker"],
+                "topic": labels["topic"],
+                "stance": entry["stance"],
+            }
+        )
+    return rows
