@@ -24,6 +24,7 @@ UNUSED_COMPONENTS = ("lemmatizer",)
 # parse (speakers.name_like_spans) score within half a point of it on PolNeAR train.
 USE_NER = False
 CONFIDENCE_CONTINUATION = 0.6
+_ORPHAN_MAX_WORDS = 8
 # spaCy refuses texts over nlp.max_length; longer articles are cut into chunks at paragraph breaks.
 _CHUNK_CHARS = 200_000
 
@@ -79,10 +80,22 @@ class QuoteExtractor:
             resolved[id(attribution)] = (speaker, confidence)
             if speaker is not None:
                 speakers_seen.setdefault(speaker.name, speaker)
+            elif self._is_orphan(text, attribution):
+                continue
             quotes.append(_to_quote(text, attribution, speaker, confidence))
         speakers = _speaker_table(resolver, speakers_seen)
         quotes.sort(key=lambda quote: (quote.start, quote.end))
         return Extraction(quotes=quotes, speakers=speakers)
+
+    def _is_orphan(self, text: str, attribution: Attribution) -> bool:
+        """A quoted phrase nobody can be found for is usually a title or a scare quote, not speech.
+
+        PolNeAR annotates speech acts only, so there every speakerless quote goes; the
+        newsdesk convention keeps longer passages as unattributed quotes for an editor.
+        """
+        if self.convention == "polnear":
+            return True
+        return len(text[attribution.start : attribution.end].split()) < _ORPHAN_MAX_WORDS
 
     @staticmethod
     def _speaker_for(
