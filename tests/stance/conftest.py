@@ -7,6 +7,8 @@ import os
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model must load without any hub
+# One torch thread: on a shared 2-core box two threads wait on each other and tests crawl.
+os.environ.setdefault("STANCE_TORCH_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
