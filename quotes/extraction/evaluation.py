@@ -28,6 +28,34 @@ def read_articles(path: str) -> Iterator[tuple[str, str]]:
             yield str(record.get("id", line_number)), record.get("text") or ""
 
 
+# Keys of a PolNeAR record (see the benchmark's polnear_convert.py) that mark annotated input.
+POLNEAR_RECORD_KEYS = ("attributions",)
+
+
+def input_convention(path: str) -> str:
+    """Convention for an input file: "polnear" when its JSONL records carry PolNeAR annotation fields.
+
+    The same rule evaluate_attribution applies to gold: a record with an "attributions" key is
+    PolNeAR; anything else (a .txt article, {"id", "text"} records, seed gold) is "newsdesk".
+    Only the first record is read.
+    """
+    file_path = Path(path)
+    if file_path.suffix == ".txt":
+        return "newsdesk"
+    with open(file_path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                return "newsdesk"
+            if isinstance(record, dict) and any(key in record for key in POLNEAR_RECORD_KEYS):
+                return "polnear"
+            return "newsdesk"
+    return "newsdesk"
+
+
 def predict(
     extractor: QuoteExtractor, articles: list[tuple[str, str]], batch_size: int = 16, n_process: int = 1
 ) -> dict[str, list[dict]]:

@@ -17,21 +17,29 @@ class Command(BaseCommand):
         parser.add_argument("--pipeline", default=None, help="spaCy pipeline (default: settings/env)")
         parser.add_argument(
             "--convention",
-            choices=["newsdesk", "polnear"],
-            default="newsdesk",
-            help="quote boundaries: newsdesk (default) or PolNeAR's one-attribution-per-speech-act",
+            choices=["auto", "newsdesk", "polnear"],
+            default="auto",
+            help=(
+                "quote boundaries: newsdesk or PolNeAR's one-attribution-per-speech-act; "
+                'auto (default) = polnear when the JSONL records carry PolNeAR annotation fields (an "attributions" '
+                "key), otherwise newsdesk - the rule evaluate_attribution uses for gold"
+            ),
         )
         parser.add_argument("--batch-size", type=int, default=16)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from quotes.extraction import get_extractor
-        from quotes.extraction.evaluation import predict, read_articles
+        from quotes.extraction.evaluation import input_convention, predict, read_articles
 
-        extractor = get_extractor(options["pipeline"], convention=options["convention"])
+        convention = options["convention"]
+        if convention == "auto":
+            convention = input_convention(options["input"])
+        extractor = get_extractor(options["pipeline"], convention=convention)
         articles = list(read_articles(options["input"]))
         predictions = predict(extractor, articles, batch_size=options["batch_size"])
         with open(options["output"], "w", encoding="utf-8") as handle:
             for article_id, quotes in predictions.items():
                 handle.write(json.dumps({"id": article_id, "quotes": quotes}, ensure_ascii=False) + "\n")
         total = sum(len(quotes) for quotes in predictions.values())
+        self.stdout.write(f"convention: {convention}")
         self.stdout.write(f"{len(predictions)} articles, {total} quotes -> {options['output']}")
