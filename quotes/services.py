@@ -242,13 +242,14 @@ def topic_retrain(*, topic: Topic) -> bool:
         topic.stance_head = path.read_bytes()
         topic.stance_model_version = artifact.model_version(path)
     topic.stance_head_labels = len(labelled)
-    topic.save(update_fields=["stance_head", "stance_model_version", "stance_head_labels"])
     quotes = list(
         Quote.objects.filter(stances__topic=topic, stances__source=Stance.Source.MODEL).select_related(
             "article", "speaker"
         )
     )
-    stances_classify(quotes=quotes, topics=[topic])
+    with transaction.atomic():  # readers see the new head and its predictions together
+        topic.save(update_fields=["stance_head", "stance_model_version", "stance_head_labels"])
+        stances_classify(quotes=quotes, topics=[topic])
     logger.info("Topic %s retrained on %d labels (%s)", topic.slug, len(labelled), topic.stance_model_version)
     return True
 

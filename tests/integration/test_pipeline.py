@@ -69,3 +69,26 @@ def test_a_failure_is_recorded_on_the_article_and_a_retry_recovers(workers, topi
     wait_for(lambda: _finished(article), timeout=300, what="the retried article to be processed")
     assert article.status == Article.Status.DONE, article.error
     assert article.quotes.exists()
+
+
+def test_human_labels_retrain_the_topic_in_the_worker(workers, topic, seed_text, settings):
+    settings.NEWSDESK = {**settings.NEWSDESK, "RETRAIN_DELAY_SECONDS": 0}
+    workers.start(NEWSDESK_MIN_LABELS_TO_RETRAIN="3")
+    article = services.article_ingest(text=seed_text)
+    wait_for(lambda: _finished(article), timeout=300, what="the worker to process the seed article")
+    base_version = Stance.objects.filter(topic=topic).first().model_version
+    labelled = list(Stance.objects.filter(topic=topic).order_by("quote__start")[:3])
+    for record, label in zip(labelled, ["favor", "against", "none"], strict=True):
+        services.stance_label(stance_record=record, label=label, reason="test label")
+
+    def retrained() -> bool:
+        topic.refresh_from_db()
+        return topic.stance_head_labels == 3
+
+    wait_for(retrained, timeout=180, what="the worker to retrain the topic")
+    model_rows = Stance.objects.filter(topic=topic, source=Stance.Source.MODEL)
+    assert set(model_rows.values_list("model_version", flat=True)) == {topic.stance_model_version}
+    assert topic.stance_model_version != base_version
+    assert [r.label for r in Stance.objects.filter(pk__in=[r.pk for r in labelled]).order_by("quote__start")] == [
+        "favor", "against", "none"
+    ]
