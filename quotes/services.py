@@ -219,11 +219,12 @@ def _stance_model_for(topic: Topic) -> stance.StanceModel:
     return stance.get_model(head_path)
 
 
-def topic_retrain(*, topic: Topic) -> bool:
+def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
     """Fit the topic's stance head on its human labels, then re-classify its other quotes.
 
     Stores the head on the topic with a new model version; human labels are never changed.
-    Does nothing (returns False) when there are too few labels or none since the last fit.
+    Does nothing (returns False) when there are too few labels, or, unless forced, no new
+    labels since the last fit.
     """
     from quotes import stance
 
@@ -232,7 +233,9 @@ def topic_retrain(*, topic: Topic) -> bool:
             "quote__article", "quote__speaker"
         )
     )
-    if len(labelled) < settings.NEWSDESK["MIN_LABELS_TO_RETRAIN"] or len(labelled) == topic.stance_head_labels:
+    if len(labelled) < settings.NEWSDESK["MIN_LABELS_TO_RETRAIN"]:
+        return False
+    if len(labelled) == topic.stance_head_labels and not force:
         return False
     examples = [(_stance_input(record.quote, topic), record.label) for record in labelled]
     artifact = stance.train_head(examples, base=stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None),

@@ -76,7 +76,7 @@ def counts_markdown(rows):
     tdv = sum(tot[(s, "dev")] for s in ("favor", "against", "none"))
     nn = sum(1 for r in rows if r["none_kind"] == "neutral")
     no = sum(1 for r in rows if r["none_kind"] == "off_topic")
-    lines.append(f"| **all** | " + " | ".join(cells) + f" | {nn} / {no} | {ttr + tdv} ({ttr}/{tdv}) |")
+    lines.append("| **all** | " + " | ".join(cells) + f" | {nn} / {no} | {ttr + tdv} ({ttr}/{tdv}) |")
     return "\n".join(lines)
 
 
