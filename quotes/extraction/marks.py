@@ -8,6 +8,7 @@ paragraphs re-opens each paragraph without closing the previous one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ _OPENING_CONTEXT = set(" \t\n\r([{\u2014\u2013-/:;\u00a0")
 _CLOSING_FOLLOWERS = set(" \t\n\r)]}.,;:!?\u2014\u2013-\u2026\u00a0")
 _SINGLE_QUOTE_MAX_CHARS = 300
 _PARAGRAPH_BREAK = re.compile(r"\n")
+# an opening markup tag with attributes, as in text scraped with embedded posts: <tweet id="1" author="@x">
+_MARKUP_TAG = re.compile(r"<[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'))+\s*/?>")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """All quoted spans in reading order (double quotes, plus single quotes outside them)."""
-    marks = find_marks(text)
+    marks = _outside_markup(text, find_marks(text))
     spans: list[QuotedSpan] = []
     mark_index = 0
     previous_paragraph_left_open = False
@@ -116,6 +119,23 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         single_spans = _pair_single(paragraph_marks, double_spans)
         spans.extend(sorted(double_spans + single_spans, key=lambda span: span.start))
     return spans
+
+
+def _outside_markup(text: str, marks: list[QuoteMark]) -> list[QuoteMark]:
+    """Drop marks inside markup tags: '<tweet author="@x">' quotes an attribute value, not speech."""
+    if "<" not in text:
+        return marks
+    tags = [(match.start(), match.end()) for match in _MARKUP_TAG.finditer(text)]
+    if not tags:
+        return marks
+    starts = [start for start, _end in tags]
+    kept = []
+    for mark in marks:
+        index = bisect.bisect_right(starts, mark.position) - 1
+        if index >= 0 and tags[index][0] <= mark.position < tags[index][1]:
+            continue
+        kept.append(mark)
+    return kept
 
 
 def _pair_double(

@@ -44,6 +44,10 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 
+# "a spokesman for X", "the senator from Y": prepositions whose object names a nominal speaker
+_NOMINAL_PREPOSITIONS = frozenset({"for", "of", "from", "at", "with"})
+_NOMINAL_MAX_TOKENS = 12
+
 # how many sentences back a subject beats a nearer non-subject mention as antecedent
 _SUBJECT_LOOKBACK_SENTENCES = 2
 CONFIDENCE_NAME = 0.9
@@ -402,10 +406,34 @@ class SpeakerResolver:
             return None
         org = next((e for e in self.entities if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None)
         is_person = org is None and head.lower_ in _PERSON_NOUNS
-        name = mention_text.strip()
+        # "a spokesman for the campaign", "the senator from Vermont": the modifier says who it is
+        name = self._nominal_name(head, start, end) or mention_text.strip()
         if not name:
             return None
         return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, mention_text)
+
+    def _nominal_name(self, head: Token, start: int, end: int) -> str:
+        """A common-noun speaker with its identifying modifier: 'for/of/from/at X' or a nominal apposition."""
+        doc = self.doc
+        last = end
+        for child in head.rights:
+            if child.i < end:
+                continue
+            if child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPOSITIONS:
+                candidate = child.right_edge.i + 1
+            elif child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN"):
+                candidate = child.right_edge.i + 1
+            else:
+                break
+            span = range(last, candidate)
+            if candidate - start > _NOMINAL_MAX_TOKENS or any(
+                self.in_quote[i] >= 0 or doc[i].dep_ in ("relcl", "acl") for i in span
+            ):
+                break
+            last = candidate
+        if last == end:
+            return ""
+        return doc[start:last].text.strip(" ,")
 
     def _resolve_pronoun(self, pronoun: Token, gender: str) -> ResolvedSpeaker | None:
         """Most recent compatible person, sentence by sentence backwards; subjects first."""

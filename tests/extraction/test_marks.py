@@ -50,3 +50,8 @@ def test_mistyped_closing_mark_still_closes() -> None:
 
 def test_text_without_quotes_has_no_spans() -> None:
     assert find_quoted_spans("Nothing quoted here, just narration.") == []
+
+
+def test_attribute_values_of_markup_tags_are_not_quotes() -> None:
+    text = '<post id="9" author="@harbourwatch" when="2016-01-02">“The ferry is late again,” he wrote.</post>'
+    assert quoted_texts(text) == ["“The ferry is late again,”"]

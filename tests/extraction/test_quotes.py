@@ -148,3 +148,9 @@ def test_quotes_are_sorted_and_offsets_match(extractor: QuoteExtractor) -> None:
     for quote in extraction.quotes:
         assert text[quote.start : quote.end] == quote.text
         assert quote.speaker is None or quote.speaker in extraction.speakers
+
+
+def test_nominal_speaker_keeps_its_identifying_modifier(polnear_extractor: QuoteExtractor) -> None:
+    text = "“The bridge will stay closed until March,” a spokesman for the Harbour Authority said on Tuesday."
+    quote = only(polnear_extractor.extract(text), "bridge")
+    assert quote.speaker == "a spokesman for the Harbour Authority"
