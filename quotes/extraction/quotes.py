@@ -31,6 +31,8 @@ _COMPLEMENT_MARKERS = {"that", "whether", "if"}
 _DETACHED_ADVCL_MARKERS = {"although", "though", "while", "as", "after", "before", "when", "since", "even"}
 _POLNEAR_DIRECT_MARKS = '\u201c\u201d"'
 _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cue
+_EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases inside a clause
+_EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
 
 
@@ -480,6 +482,9 @@ def find_attributions(
     direct = find_direct_quotes(index, quoted, in_quote)
     indirect = find_indirect_speech(index, in_quote, convention)
 
+    if convention == "polnear":
+        indirect.extend(_embedded_quote_clauses(index, quoted, direct, indirect, in_quote))
+
     kept_indirect: list[Attribution] = []
     absorbed: set[int] = set()
     for attribution in indirect:
@@ -513,6 +518,64 @@ def find_attributions(
         seen.add(key)
         combined.append(attribution)
     return combined, index
+
+
+def _embedded_quote_clauses(
+    index: DocumentIndex,
+    quoted: list[QuotedSpan],
+    direct: list[Attribution],
+    indirect: list[Attribution],
+    in_quote: list[int],
+) -> list[Attribution]:
+    """PolNeAR mixed quotes: 'Trump pointed to the case as the epitome of the "rigged system."'
+
+    A short quote with no cue of its own, sitting in the object of a verb whose subject is
+    outside the quote, is what that subject says, calls or claims: the verb's objects up to
+    the quote become one mixed (direct) attribution; the quoted phrase is absorbed into it.
+    """
+    doc = index.doc
+    covered = [(a.start, a.end) for a in indirect]
+    # quotes kept as uncued passages (short uncued ones are scare quotes and were dropped already)
+    uncued = {id(a.quoted[0]) for a in direct if a.cue is None and len(a.quoted) == 1}
+    found: list[Attribution] = []
+    for quote in quoted:
+        if id(quote) not in uncued:
+            continue
+        if _words(index.text[quote.start : quote.end]) > _EMBEDDED_MAX_WORDS:
+            continue
+        if any(start < quote.end and end > quote.start for start, end in covered):
+            continue
+        tokens = index.tokens_within(quote.start, quote.end)
+        inner = next((i for i in tokens if not doc[i].is_punct), None)
+        if inner is None:
+            continue
+        sentence = sentence_of(doc[inner])
+        if not any(in_quote[i] < 0 and not doc[i].is_punct for i in range(sentence.start, tokens.start)):
+            continue  # the quote opens its sentence: a passage of its own, not a phrase inside a clause
+        verb = next((t for t in doc[inner].ancestors if in_quote[t.i] < 0 and t.pos_ in ("VERB", "AUX")), None)
+        if verb is None or _is_negated(verb):
+            continue
+        subject = subject_of_cue(verb)
+        if subject is None or in_quote[subject.i] >= 0 or subject.pos_ not in _EMBEDDED_SUBJECT_POS:
+            continue
+        governed = _governed_quote_range(verb, in_quote)
+        if governed is None or not (governed[0] <= inner < governed[1]) or governed[0] <= subject.i < governed[1]:
+            continue
+        start, end = _trim_tokens(doc, *governed)
+        if end - start < 2:
+            continue
+        char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        found.append(
+            Attribution(
+                [(char_start, char_end)],
+                False,
+                cue=verb,
+                cue_text=verb.text,
+                speaker_token=subject,
+                paragraph=index.paragraph_of(char_start),
+            )
+        )
+    return found
 
 
 def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:

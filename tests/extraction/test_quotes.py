@@ -154,3 +154,11 @@ def test_nominal_speaker_keeps_its_identifying_modifier(polnear_extractor: Quote
     text = "“The bridge will stay closed until March,” a spokesman for the Harbour Authority said on Tuesday."
     quote = only(polnear_extractor.extract(text), "bridge")
     assert quote.speaker == "a spokesman for the Harbour Authority"
+
+
+def test_short_uncued_quote_in_an_object_joins_its_clause(polnear_extractor: QuoteExtractor) -> None:
+    text = 'Senator Maria Lund has repeatedly pointed to the ferry contract as proof of a "rigged and wasteful system."'
+    quote = only(polnear_extractor.extract(text), "ferry contract")
+    assert quote.direct
+    assert quote.speaker == "Maria Lund"
+    assert "rigged and wasteful" in quote.text
