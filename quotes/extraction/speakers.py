@@ -50,6 +50,8 @@ _NOMINAL_MAX_TOKENS = 12
 
 # how many sentences back a subject beats a nearer non-subject mention as antecedent
 _SUBJECT_LOOKBACK_SENTENCES = 2
+# an earlier speaker in the previous sentence beats any other subject as antecedent (PolNeAR train: 1 > 2 > 4)
+_SPEAKER_LOOKBACK_SENTENCES = 1
 CONFIDENCE_NAME = 0.9
 CONFIDENCE_SURNAME = 0.85
 CONFIDENCE_PRONOUN = 0.7
@@ -456,6 +458,12 @@ class SpeakerResolver:
             sentence = sentence_of(doc[sentence.start - 1])
             sentences.append(sentence)
         sentences.append(own_sentence)
+        # the person quoted just before usually goes on talking ('"…," Roe said. […] "…," she added.')
+        for sentence in sentences[:_SPEAKER_LOOKBACK_SENTENCES]:
+            mentions = self._compatible_mentions(sentence, pronoun, gender)
+            speakers = [m for m in mentions if m[0] in self.speaker_positions]
+            if speakers:
+                return self._pronoun_result(speakers[-1][1], pronoun)
         fallback: str | None = None
         for distance, sentence in enumerate(sentences):
             in_sentence = self._compatible_mentions(sentence, pronoun, gender)

@@ -162,3 +162,12 @@ def test_short_uncued_quote_in_an_object_joins_its_clause(polnear_extractor: Quo
     assert quote.direct
     assert quote.speaker == "Maria Lund"
     assert "rigged and wasteful" in quote.text
+
+
+def test_pronoun_after_a_quote_goes_to_the_speaker_before_it(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The port needs new cranes,” said Harold Finch.\n\n"
+        "“We have waited ten years,” he added, after Paul Reese joined the meeting."
+    )
+    quote = only(extractor.extract(text), "ten years")
+    assert quote.speaker == "Harold Finch"
