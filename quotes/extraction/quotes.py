@@ -298,12 +298,13 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
 # ---------------------------------------------------------------- indirect speech
 
 
-def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _trim_tokens(doc: Doc, start: int, end: int, keep_marker: bool = False) -> tuple[int, int]:
+    """Strip edge punctuation and spaces; the complementizer ('that', 'whether') too unless ``keep_marker``."""
     while start < end and (
         doc[start].is_punct
         and doc[start].text not in "\"“‘'"
         or doc[start].is_space
-        or (doc[start].lower_ in _COMPLEMENT_MARKERS and doc[start].dep_ == "mark")
+        or (not keep_marker and doc[start].lower_ in _COMPLEMENT_MARKERS and doc[start].dep_ == "mark")
     ):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct and doc[end - 1].text not in "\"”’'"):
@@ -441,7 +442,8 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
         else:
             continue
         for start, end in ranges:
-            start, end = _trim_tokens(doc, start, end)
+            # PolNeAR's reported content starts at its complementizer: 'said [that the plan failed]'
+            start, end = _trim_tokens(doc, start, end, keep_marker=convention == "polnear")
             if end - start < 2:
                 continue
             char_start = doc[start].idx

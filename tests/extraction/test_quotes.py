@@ -171,3 +171,9 @@ def test_pronoun_after_a_quote_goes_to_the_speaker_before_it(extractor: QuoteExt
     )
     quote = only(extractor.extract(text), "ten years")
     assert quote.speaker == "Harold Finch"
+
+
+def test_polnear_reported_content_keeps_its_complementizer(polnear_extractor: QuoteExtractor) -> None:
+    text = "Mayor Helena Brandt said on Friday that the harbour would reopen next spring."
+    quote = only(polnear_extractor.extract(text), "harbour")
+    assert quote.text == "that the harbour would reopen next spring"
