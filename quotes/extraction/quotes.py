@@ -262,7 +262,12 @@ def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Tok
     return None
 
 
-def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote: list[int]) -> list[Attribution]:
+def find_direct_quotes(
+    index: DocumentIndex, quoted: list[QuotedSpan], in_quote: list[int], clause_subjects: bool = True
+) -> list[Attribution]:
+    """Quotes from quote marks, with cue and speaker token; ``clause_subjects``: an uncued quote may
+    take the subject of the clause it sits in ('he had "reason to believe"') - off for PolNeAR,
+    where such quotes are mixed attributions of the whole clause (_embedded_quote_clauses)."""
     doc = index.doc
     attributions: list[Attribution] = []
     previous: Attribution | None = None
@@ -281,7 +286,7 @@ def find_direct_quotes(index: DocumentIndex, quoted: list[QuotedSpan], in_quote:
                 attribution.cue = colon_cue
                 attribution.cue_text = colon_cue.text if colon_cue is not None else ":"
                 attribution.speaker_token = colon_speaker
-            elif len(inner):
+            elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
             # no cue: the previous speaker goes on (only for real passages, not scare quotes)
@@ -481,7 +486,7 @@ def find_attributions(
         for position in index.tokens_within(quote.start, quote.end):
             in_quote[position] = number
     index.in_quote = in_quote
-    direct = find_direct_quotes(index, quoted, in_quote)
+    direct = find_direct_quotes(index, quoted, in_quote, clause_subjects=convention != "polnear")
     indirect = find_indirect_speech(index, in_quote, convention)
 
     if convention == "polnear":
