@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# Two worker children with one torch thread each: steadier than one child with two threads
+# when the web server or a second article competes for the cores.
 run: install
 	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0'), socket_connect_timeout=1).ping()" 2>/dev/null; then \
 		echo "Redis answers: a Celery worker processes articles in the background."; \
@@ -30,7 +32,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py ingest $(DEMO_ARTICLE) ; \
 	if [ $$eager = false ]; then \
-		$(BIN)/celery -A newsdesk worker -Q extraction,stance --concurrency 1 --loglevel INFO & \
+		STANCE_TORCH_THREADS=1 $(BIN)/celery -A newsdesk worker -Q extraction,stance --concurrency 2 --loglevel INFO & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	fi; \
 	echo "Newsdesk on http://$(HOST):$(PORT)/"; \
