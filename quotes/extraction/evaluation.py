@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from quotes.jsonl import read_jsonl
+
 from .extractor import QuoteExtractor
 from .results import quote_to_prediction
 from .scoring import build_report, format_table, load_gold, score_predictions
@@ -20,12 +22,8 @@ def read_articles(path: str) -> Iterator[tuple[str, str]]:
     if file_path.suffix == ".txt":
         yield file_path.stem, file_path.read_text(encoding="utf-8")
         return
-    with open(file_path, encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            yield str(record.get("id", line_number)), record.get("text") or ""
+    for number, record in enumerate(read_jsonl(file_path), 1):
+        yield str(record.get("id", number)), record.get("text") or ""
 
 
 # Keys of a PolNeAR record (see the benchmark's polnear_convert.py) that mark annotated input.

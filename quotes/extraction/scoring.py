@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from quotes.jsonl import parse_jsonl
+
 WORD_PATTERN = re.compile(r"\w+")
 # Quote marks the scorer looks at when a prediction does not say whether it is direct.
 DIRECT_MARKS = '\u201c\u201d"'
@@ -76,7 +78,7 @@ def _read_json_documents(path: str) -> list[dict]:
         return [parsed]
     if isinstance(parsed, list):
         return parsed
-    return [json.loads(line) for line in raw.splitlines() if line.strip()]
+    return list(parse_jsonl(raw.splitlines(), path))
 
 
 def _strip_gold_suffix(name: str) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from quotes import jsonl
+
 from .model import LABELS, StanceInput
 
 Example = tuple[StanceInput, str]
@@ -33,8 +35,7 @@ ARGKP_TOPICS_OVERLAPPING_IBM_TEST: frozenset[str] = frozenset(
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return list(jsonl.read_jsonl(path))
 
 
 def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:

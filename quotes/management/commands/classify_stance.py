@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from quotes.management.base import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = 'Input JSONL {"id","text","context"?,"speaker"?,"topic"} -> output JSONL {"id","stance","scores"}.'
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from quotes.management.base import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "Prints per-class F1, macro-F1 and F_avg (mean F1 of favor/against); JSON on the last line."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from quotes.management.base import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = 'Extract quotes and speakers; output JSONL {"id", "quotes": [...]} (no database needed).'
 
     def add_arguments(self, parser: CommandParser) -> None:

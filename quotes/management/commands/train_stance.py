@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from quotes.management.base import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Trains LoRA + head on MiniLM-L6 (deterministic seed); ~15-25 min on 2 cores. "
         "With --topic SLUG: fits that topic's head on its human labels and re-classifies its quotes."
