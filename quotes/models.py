@@ -193,9 +193,3 @@ class Stance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_label_display()} on {self.topic}"
-
-    @property
-    def confidence(self) -> float:
-        return {"favor": self.score_favor, "against": self.score_against, "none": self.score_none}.get(
-            self.label, 0.0
-        )

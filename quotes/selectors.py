@@ -10,10 +10,6 @@ from quotes.filters import QuoteFilter
 from quotes.models import Article, Quote, Speaker, Stance, Topic
 
 
-def default_topic() -> Topic | None:
-    return Topic.objects.filter(is_active=True).order_by("created_at").first()
-
-
 def quote_queryset() -> QuerySet[Quote]:
     """Quotes with what the pages, the export and the API show; newest articles first."""
     return Quote.objects.select_related("speaker", "article").prefetch_related(

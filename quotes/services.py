@@ -296,9 +296,7 @@ def article_retry(*, article: Article) -> None:
 
 def normalize_name(name: str) -> str:
     """Comparable form of a name: lower case, no accents, punctuation or possessive."""
-    from django.utils.text import slugify as _slugify
-
-    return " ".join(_slugify(name.removesuffix("’s").removesuffix("'s")).split("-"))
+    return " ".join(slugify(name.removesuffix("’s").removesuffix("'s")).split("-"))
 
 
 def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
@@ -332,13 +330,12 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
     return speaker
 
 
-PRONOUNS = {"i", "we", "he", "she", "they", "it", "you", "him", "her", "them", "us"}
-
-
 def speaker_alias_add(*, speaker: Speaker, alias: str) -> None:
     """Remember a way the speaker is written; pronouns and lower-case nominals are not names."""
+    from quotes.extraction.lexicon import PERSONAL_PRONOUNS
+
     normalized = normalize_name(alias)
-    if normalized and alias.strip()[:1].isupper() and normalized not in PRONOUNS:
+    if normalized and alias.strip()[:1].isupper() and normalized not in PERSONAL_PRONOUNS:
         SpeakerAlias.objects.get_or_create(
             speaker=speaker, normalized=normalized, defaults={"alias": alias[:300]}
         )
@@ -369,7 +366,7 @@ def quote_reassign(
     """
     with transaction.atomic():
         quote.speaker = speaker
-        if Quote.CorrectableField.SPEAKER not in quote.corrected_fields:
+        if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
             quote.corrected_fields = [*quote.corrected_fields, Quote.CorrectableField.SPEAKER]
         quote._change_reason = reason or "speaker corrected"
         quote._history_user = by
