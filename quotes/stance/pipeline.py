@@ -106,7 +106,7 @@ def corrections_experiment(
     Returns zero-shot vs adapted macro-F1 per topic (mean over seeds) and the mean gain.
     """
     from .evaluation import evaluate_examples
-    from .training import train_head
+    from .training import outer_label, train_head
 
     per_topic: dict[str, Any] = {}
     for topic, examples in sorted(examples_by_topic.items()):
@@ -116,7 +116,8 @@ def corrections_experiment(
         for seed in seeds:
             order = list(range(len(examples)))
             random.Random(seed).shuffle(order)
-            labelled = [examples[i] for i in order[:n_labels]]
+            # People label favor / against / none: the kind of none is the model's business.
+            labelled = [(examples[i][0], outer_label(examples[i][1])) for i in order[:n_labels]]
             rest = [examples[i] for i in order[n_labels:]]
             head = train_head(labelled, base=model, seed=seed, topic=topic)
             zero.append(evaluate_examples(model, rest)["macro_f1"])
