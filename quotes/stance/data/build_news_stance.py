@@ -5,11 +5,13 @@ Source format (one example per line, '|' separated):
 S is F (favor), A (against), N (none/neutral) or O (none/off_topic).
 context must contain the text verbatim, or contain the placeholder {q};
 an empty context gets a plain attribution sentence.
-Header lines: "@topic: <description>" and "@prefix: <id prefix>".
-Lines starting with '#' are comments.
+Header lines: "@topic: <description>", "@prefix: <id prefix>" and optionally
+"@split: heldout". Lines starting with '#' are comments.
 
 Split: within each topic x stance, every 5th example (positions 2, 7, 12, ...)
-goes to dev, the rest to train (deterministic, stratified, ~20%).
+goes to dev, the rest to train (deterministic, stratified, ~20%). A file with
+"@split: heldout" puts all its rows in split "heldout" instead (new topics for the
+learning-from-corrections evaluation; never trained on).
 Run: python quotes/stance/data/build_news_stance.py
 """
 import json
@@ -20,12 +22,13 @@ from collections import Counter
 HERE = pathlib.Path(__file__).resolve().parent
 LABEL = {"F": ("favor", None), "A": ("against", None),
          "N": ("none", "neutral"), "O": ("none", "off_topic")}
+SPLITS = ("train", "dev", "heldout")
 TEMPLATES = ['"{q}," {s} said.', '{s} said: "{q}"', '"{q}," {s} told reporters.',
              '"{q}" {s} said in a statement.', '{s} told a news conference: "{q}"']
 
 
 def parse(path):
-    topic = prefix = None
+    topic = prefix = split = None
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
@@ -36,6 +39,11 @@ def parse(path):
             continue
         if line.startswith("@prefix:"):
             prefix = line.split(":", 1)[1].strip()
+            continue
+        if line.startswith("@split:"):
+            split = line.split(":", 1)[1].strip()
+            if split != "heldout":
+                sys.exit(f"{path.name}:{n}: unknown @split: {split}")
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) != 5 or parts[0] not in LABEL:
@@ -48,35 +56,33 @@ def parse(path):
             sys.exit(f"{path.name}:{n}: quote not in context")
         stance, kind = LABEL[code]
         rows.append(dict(topic=topic, text=text, context=context, speaker=speaker,
-                         speaker_role=role, stance=stance, none_kind=kind, _prefix=prefix))
+                         speaker_role=role, stance=stance, none_kind=kind, _prefix=prefix,
+                         _split=split))
     return rows
 
 
 def counts_markdown(rows):
-    """Markdown table of counts per topic x stance x split (train/dev)."""
+    """Markdown table of counts per topic x stance x split (train/dev/heldout)."""
     c = Counter((r["topic"], r["stance"], r["split"]) for r in rows)
     nk = Counter((r["topic"], r["none_kind"]) for r in rows if r["stance"] == "none")
-    lines = ["| topic | favor (train/dev) | against (train/dev) | none (train/dev) "
-             "| none: neutral / off_topic | total (train/dev) |",
+    lines = ["| topic | favor (train/dev/heldout) | against (train/dev/heldout) "
+             "| none (train/dev/heldout) | none: neutral / off_topic | total (train/dev/heldout) |",
              "|---|---|---|---|---|---|"]
     tot = Counter()
     for t in dict.fromkeys(r["topic"] for r in rows):
         cells = []
         for s in ("favor", "against", "none"):
-            tr, dv = c[(t, s, "train")], c[(t, s, "dev")]
-            tot[(s, "train")] += tr
-            tot[(s, "dev")] += dv
-            cells.append(f"{tr}/{dv}")
-        ttr = sum(c[(t, s, "train")] for s in ("favor", "against", "none"))
-        tdv = sum(c[(t, s, "dev")] for s in ("favor", "against", "none"))
+            for sp in SPLITS:
+                tot[(s, sp)] += c[(t, s, sp)]
+            cells.append("/".join(str(c[(t, s, sp)]) for sp in SPLITS))
+        n = [sum(c[(t, s, sp)] for s in ("favor", "against", "none")) for sp in SPLITS]
         lines.append(f"| {t} | " + " | ".join(cells)
-                     + f" | {nk[(t, 'neutral')]} / {nk[(t, 'off_topic')]} | {ttr + tdv} ({ttr}/{tdv}) |")
-    cells = [f"{tot[(s, 'train')]}/{tot[(s, 'dev')]}" for s in ("favor", "against", "none")]
-    ttr = sum(tot[(s, "train")] for s in ("favor", "against", "none"))
-    tdv = sum(tot[(s, "dev")] for s in ("favor", "against", "none"))
+                     + f" | {nk[(t, 'neutral')]} / {nk[(t, 'off_topic')]} | {sum(n)} ({'/'.join(map(str, n))}) |")
+    cells = ["/".join(str(tot[(s, sp)]) for sp in SPLITS) for s in ("favor", "against", "none")]
+    n = [sum(tot[(s, sp)] for s in ("favor", "against", "none")) for sp in SPLITS]
     nn = sum(1 for r in rows if r["none_kind"] == "neutral")
     no = sum(1 for r in rows if r["none_kind"] == "off_topic")
-    lines.append("| **all** | " + " | ".join(cells) + f" | {nn} / {no} | {ttr + tdv} ({ttr}/{tdv}) |")
+    lines.append("| **all** | " + " | ".join(cells) + f" | {nn} / {no} | {sum(n)} ({'/'.join(map(str, n))}) |")
     return "\n".join(lines)
 
 
@@ -102,7 +108,7 @@ def main():
             r["id"] = f"{r.pop('_prefix')}-{i:03d}"
             k = pos[r["stance"]]
             pos[r["stance"]] += 1
-            r["split"] = "dev" if k % 5 == 2 else "train"
+            r["split"] = r.pop("_split") or ("dev" if k % 5 == 2 else "train")
             out.append({k2: r[k2] for k2 in ("id", "topic", "text", "context", "speaker",
                                              "speaker_role", "stance", "none_kind", "split")})
     texts = Counter(r["text"] for r in out)
@@ -115,7 +121,7 @@ def main():
     table = Counter((r["topic"], r["stance"], r["split"]) for r in out)
     write_readme_counts(out)
     for t in dict.fromkeys(r["topic"] for r in out):
-        cells = [f"{s}:{table[(t, s, 'train')]}/{table[(t, s, 'dev')]}" for s in ("favor", "against", "none")]
+        cells = [f"{s}:" + "/".join(str(table[(t, s, sp)]) for sp in SPLITS) for s in ("favor", "against", "none")]
         nk = Counter(r["none_kind"] for r in out if r["topic"] == t and r["stance"] == "none")
         print(t[:45].ljust(46), *cells, dict(nk))
     print("total", len(out))
