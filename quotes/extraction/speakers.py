@@ -28,6 +28,7 @@ from .lexicon import (
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
 )
+from .places import PLACE_NAMES
 from .sentences import proper_noun_positions, sentence_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -154,6 +155,28 @@ def name_like_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+# Endings of plural proper nouns that name groups ("Republicans", "Democrats", "Islamists"), not
+# surnames that happen to end in -s ("Sanders", "Mills").
+_GROUP_SUFFIXES = ("ans", "crats", "ists", "ites", "ese")
+
+
+def _unlikely_person(name_tokens: list[Token]) -> bool:
+    """A proper-noun run that names a place, a group or an acronym: 'Britain', 'Republicans', 'CNN'.
+
+    Without NER such subjects look like people; registering them would make them
+    antecedents for "he" and "she".
+    """
+    words = [t for t in name_tokens if not t.is_punct]
+    if not words:
+        return True
+    if " ".join(t.lower_ for t in words) in PLACE_NAMES:
+        return True
+    last = words[-1]
+    if len(words) == 1 and last.tag_ == "NNPS" and last.lower_.endswith(_GROUP_SUFFIXES):
+        return True
+    return all(t.text.isupper() for t in words)
+
+
 def _has_person_title(tokens) -> bool:
     """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
     return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
@@ -244,7 +267,7 @@ class SpeakerResolver:
         # register fuller names first so surnames can link to them
         for ent in sorted(entities, key=lambda e: -len(e)):
             titles, tokens = _clean_name_tokens(list(ent))
-            if not tokens:
+            if not tokens or (not titles and _unlikely_person(tokens)):
                 continue
             surface = " ".join(t.text for t in tokens)
             surname = tokens[-1].lower_
@@ -297,6 +320,7 @@ class SpeakerResolver:
                 noun_phrase = self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
                 if any(word.lower_ in ORGANISATION_WORDS for word in noun_phrase):
                     continue
+                looks_personal = looks_personal and not _unlikely_person(name_tokens)
                 if name_tokens and name_tokens[-1].i == token.i and looks_personal:
                     canonical = " ".join(t.text for t in name_tokens)
                     if canonical not in self.people:
@@ -373,7 +397,7 @@ class SpeakerResolver:
             if canonical is None and personal and head.text[:1].isupper():
                 # a name the NER missed: register it so later surnames and pronouns can find it
                 name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
-                if name_tokens:
+                if name_tokens and (_has_person_title(self.doc[start:end]) or not _unlikely_person(name_tokens)):
                     canonical = " ".join(t.text for t in name_tokens)
                     self.people[canonical] = PersonEntry(canonical, name_tokens[-1].lower_)
                     self._surname_index.setdefault(name_tokens[-1].lower_, []).append(canonical)
