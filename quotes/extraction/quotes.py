@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
 from .sentences import positions_of_words, sentence_of
-from .speakers import according_to_source, subject_of_cue
+from .speakers import ADDRESSEE_CUE_FORMS, according_to_source, names_a_time, subject_of_cue
 
 CONVENTIONS = ("newsdesk", "polnear")
 # Words that can open an indirect attribution: only these tokens are examined.
@@ -166,7 +166,8 @@ def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
     position = cue.i + 1
     while position < len(doc) and doc[position].text == ",":
         position += 1
-    if position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
+    inverted = cue.lower_ not in ADDRESSEE_CUE_FORMS
+    if inverted and position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
         head = None
         while position < len(doc) and doc[position].pos_ in _NP_TOKEN_POS and in_quote[position] < 0:
             if doc[position].pos_ in ("PROPN", "NOUN"):
@@ -194,9 +195,10 @@ def speaker_token_for_cue(cue: Token, in_quote: list[int]) -> Token | None:
     if cue.lower_ == "according":
         return according_to_source(cue)
     subject = subject_of_cue(cue)
-    if subject is not None and in_quote[subject.i] < 0:
+    if subject is not None and in_quote[subject.i] < 0 and not names_a_time(subject):
         return subject
-    return _surface_speaker(cue, in_quote)
+    speaker = _surface_speaker(cue, in_quote)
+    return None if speaker is None or names_a_time(speaker) else speaker
 
 
 def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> tuple[Token | None, Token | None]:

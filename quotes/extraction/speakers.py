@@ -45,6 +45,32 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 
+# Verbs that put out a document: "issued a statement saying …" is said by the issuer.
+_PUBLISHING_FORMS = frozenset(
+    """
+    issue issues issued issuing release releases released releasing send sends sent sending
+    publish publishes published publishing post posts posted posting air airs aired airing
+    run runs ran running place places placed placing unveil unveils unveiled unveiling
+    circulate circulates circulated circulating put puts putting
+    """.split()
+)
+# Cues whose object is the listener, never an inverted subject: "told AFP", "telling the crowd".
+ADDRESSEE_CUE_FORMS = frozenset(
+    """
+    tell tells told telling inform informs informed informing remind reminds reminded reminding
+    assure assures assured assuring thank thanks thanked thanking urge urges urged urging
+    """.split()
+)
+# Heads of time expressions the parse can leave next to a cue ("said Wednesday", "last week, writing").
+_TIME_WORDS = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
+    morning afternoon evening night day week weekend month year time p.m. a.m. pm am
+    january february march april may june july august september october november december
+    jan. feb. mar. apr. aug. sept. sep. oct. nov. dec.
+    """.split()
+)
+
 # "a spokesman for X", "the senator from Y": prepositions whose object names a nominal speaker
 _NOMINAL_PREPOSITIONS = frozenset({"for", "of", "from", "at", "with"})
 _NOMINAL_MAX_TOKENS = 12
@@ -564,13 +590,23 @@ def subject_of_cue(cue: Token) -> Token | None:
         if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head.i != token.i:
             # "..., adding that" / "spoke and said" / "went on to say": borrow the governing subject
             if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
-                return token.head
+                document = token.head
+                # "Trump issued a statement saying …": whoever issued the document speaks
+                if document.dep_ == "dobj" and document.head.lower_ in _PUBLISHING_FORMS:
+                    token = document.head
+                    continue
+                return document
             token = token.head
             continue
         if token.dep_ == "relcl":
             return token.head
         return None
     return None
+
+
+def names_a_time(token: Token) -> bool:
+    """'Wednesday', 'last week', '6:50 p.m.': a time, never a speaker."""
+    return token.lower_ in _TIME_WORDS
 
 
 def according_to_source(according: Token) -> Token | None:

@@ -42,3 +42,19 @@ def test_continuation_after_a_split_quote_keeps_its_speaker(polnear_extractor: Q
     )
     quotes = polnear_extractor.extract(text).quotes
     assert quote_with(quotes, "new plan").speaker == quote_with(quotes, "bridge").speaker
+
+
+def test_a_document_issued_by_someone_is_said_by_the_issuer(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The harbour authority issued a statement saying the new pier was "a gift to every fisherman in the county."'
+    quote = quote_with(polnear_extractor.extract(text).quotes, "fisherman")
+    assert quote.speaker == "The harbour authority"
+
+
+def test_a_time_expression_is_never_the_speaker(polnear_extractor: QuoteExtractor) -> None:
+    text = 'Band member Jo shared the news online last week, writing "Feels great to back someone I believe in."'
+    assert all("week" not in (quote.speaker or "") for quote in polnear_extractor.extract(text).quotes)
+
+
+def test_the_listener_after_tell_is_not_the_speaker(extractor: QuoteExtractor) -> None:
+    text = 'Speaking in Lisbon and telling reporters "the port will stay open for many more years to come."'
+    assert quote_with(extractor.extract(text).quotes, "port").speaker != "reporters"
