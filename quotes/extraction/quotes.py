@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
 from .sentences import positions_of_words, sentence_of
-from .speakers import ADDRESSEE_CUE_FORMS, according_to_source, names_a_time, subject_of_cue
+from .speakers import ADDRESSEE_CUE_FORMS, according_to_source, names_a_time, speaker_after_quote, subject_of_cue
 
 CONVENTIONS = ("newsdesk", "polnear")
 # Words that can open an indirect attribution: only these tokens are examined.
@@ -247,6 +247,14 @@ def _inside_parentheses(doc: Doc, position: int, floor: int) -> bool:
     return depth > 0 and any(doc[i].text == "(" for i in range(max(floor, position - 8), position + 1))
 
 
+def _last_word_inside(doc: Doc, quote_tokens: range) -> int:
+    """Index of the last token inside a quote's marks (its final punctuation included), or -1."""
+    for position in reversed(quote_tokens):
+        if doc[position].text not in "\"“”'‘’":
+            return position
+    return -1
+
+
 def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Token | None:
     """Subject of the clause a quote sits in ('he had "reason to believe …"')."""
     first = doc[quote_tokens[0]]
@@ -290,6 +298,13 @@ def find_direct_quotes(
                 attribution.speaker_token = colon_speaker
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
+            # no known cue: the verb right after an open quote is its speech act ('"…," Trump fumed');
+            # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
+            if attribution.speaker_token is None and _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS:
+                trailing = speaker_after_quote(doc, _last_word_inside(doc, inner), inner.stop, in_quote)
+                if trailing is not None:
+                    verb, attribution.speaker_token = trailing
+                    attribution.cue, attribution.cue_text = verb, verb.text
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
             # no cue: the previous speaker goes on (only for real passages, not scare quotes)
             if _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS or attribution.cue is not None:

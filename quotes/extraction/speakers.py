@@ -609,6 +609,54 @@ def names_a_time(token: Token) -> bool:
     return token.lower_ in _TIME_WORDS
 
 
+# Punctuation that ends a quote which goes on into its attribution ('"…," X verbed', '"…?" asked X').
+_OPEN_ENDINGS = frozenset({",", "?", "!", "—", "--", "-"})
+_NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON", "PUNCT"})
+_TRAILING_PHRASE_MAX_TOKENS = 8
+_FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def speaker_after_quote(
+    doc: Doc, last_inside: int, first_after: int, in_quote: list[int]
+) -> tuple[Token, Token] | None:
+    """(verb, speaker) of '"…," Trump barked.' or '"…?" reacted Trump.' when no cue verb was recognised.
+
+    A quote that closes on a comma, question or exclamation mark goes on into its own
+    attribution, so the verb right after it is a speech act whatever the verb is; its
+    subject (written before or after it) is the speaker.
+    """
+    if last_inside < 0 or doc[last_inside].text not in _OPEN_ENDINGS:
+        return None
+    end = min(len(doc), first_after + _TRAILING_PHRASE_MAX_TOKENS)
+    position = first_after
+    while position < end and doc[position].text == ",":
+        position += 1
+    if position >= end or in_quote[position] >= 0:
+        return None
+    first = doc[position]
+    if first.tag_ in _FINITE_VERB_TAGS and first.pos_ == "VERB":
+        # inverted: 'reacted Trump', 'said former tech executive Jane Roe'
+        head = None
+        for token in doc[position + 1 : end]:
+            if in_quote[token.i] >= 0 or token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
+                break
+            if token.pos_ in ("PROPN", "NOUN"):
+                head = token
+        return (first, head) if head is not None and not names_a_time(head) else None
+    head = None
+    for token in doc[position:end]:
+        if in_quote[token.i] >= 0:
+            return None
+        if token.tag_ in _FINITE_VERB_TAGS and token.pos_ == "VERB" and head is not None:
+            usable = token.i == head.i + 1 and not names_a_time(head) and head.lower_ not in RELATIVE_PRONOUNS
+            return (token, head) if usable else None
+        if token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
+            return None
+        if token.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = token
+    return None
+
+
 def according_to_source(according: Token) -> Token | None:
     """'according to X' -> X."""
     for child in according.children:

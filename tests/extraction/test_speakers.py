@@ -58,3 +58,18 @@ def test_a_time_expression_is_never_the_speaker(polnear_extractor: QuoteExtracto
 def test_the_listener_after_tell_is_not_the_speaker(extractor: QuoteExtractor) -> None:
     text = 'Speaking in Lisbon and telling reporters "the port will stay open for many more years to come."'
     assert quote_with(extractor.extract(text).quotes, "port").speaker != "reporters"
+
+
+def test_any_verb_right_after_an_open_quote_is_its_speech_act(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The council voted on Tuesday. "Nobody told us anything about the closure," Lina Ortiz fumed.'
+    assert quote_with(polnear_extractor.extract(text).quotes, "closure").speaker == "Lina Ortiz"
+
+
+def test_an_inverted_unknown_verb_after_a_question_names_the_speaker(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The council voted on Tuesday. "Is anyone listening to the fishermen at all?" reacted Lina Ortiz.'
+    assert quote_with(polnear_extractor.extract(text).quotes, "fishermen").speaker == "Lina Ortiz"
+
+
+def test_a_quoted_title_before_a_verb_is_not_speech(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The bar "Harbour Lights," which opened in May, serves fish.'
+    assert polnear_extractor.extract(text).quotes == []
