@@ -298,13 +298,13 @@ def find_direct_quotes(
                 attribution.speaker_token = colon_speaker
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
-            # no known cue: the verb right after an open quote is its speech act ('"…," Trump fumed');
-            # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
-            if attribution.speaker_token is None and _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS:
-                trailing = speaker_after_quote(doc, _last_word_inside(doc, inner), inner.stop, in_quote)
-                if trailing is not None:
-                    verb, attribution.speaker_token = trailing
-                    attribution.cue, attribution.cue_text = verb, verb.text
+        # no speaker yet: the verb right after an open quote is its speech act ('"…," Trump fumed');
+        # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
+        if attribution.speaker_token is None and _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS:
+            trailing = speaker_after_quote(doc, _last_word_inside(doc, inner), inner.stop, in_quote)
+            if trailing is not None:
+                verb, attribution.speaker_token = trailing
+                attribution.cue, attribution.cue_text = verb, verb.text
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
             # no cue: the previous speaker goes on (only for real passages, not scare quotes)
             if _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS or attribution.cue is not None:

@@ -614,6 +614,7 @@ _OPEN_ENDINGS = frozenset({",", "?", "!", "—", "--", "-"})
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON", "PUNCT"})
 _TRAILING_PHRASE_MAX_TOKENS = 8
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+_APPOSITION_MAX_TOKENS = 16
 
 
 def speaker_after_quote(
@@ -647,14 +648,41 @@ def speaker_after_quote(
     for token in doc[position:end]:
         if in_quote[token.i] >= 0:
             return None
-        if token.tag_ in _FINITE_VERB_TAGS and token.pos_ == "VERB" and head is not None:
-            usable = token.i == head.i + 1 and not names_a_time(head) and head.lower_ not in RELATIVE_PRONOUNS
-            return (token, head) if usable else None
+        if head is not None and token.text == ",":
+            # 'Jane Roe, 58, told …' / 'Roe, the head of the union, said …'
+            verb = _verb_after_apposition(doc, token.i, in_quote)
+            return (verb, head) if verb is not None and _usable_trailing_subject(head) else None
+        if head is not None and _acts_as_finite_verb(token, head):
+            return (token, head) if token.i == head.i + 1 and _usable_trailing_subject(head) else None
         if token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
             return None
         if token.pos_ in ("PROPN", "NOUN", "PRON"):
             head = token
     return None
+
+
+def _acts_as_finite_verb(token: Token, subject: Token) -> bool:
+    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN)."""
+    if token.pos_ != "VERB":
+        return False
+    mistagged = token.tag_ == "VBN" and subject.dep_ == "nsubj" and subject.head == token
+    return token.tag_ in _FINITE_VERB_TAGS or mistagged
+
+
+def _verb_after_apposition(doc: Doc, comma: int, in_quote: list[int]) -> Token | None:
+    """The finite verb right after an apposition that opens at ``comma`` and closes at the next comma."""
+    for position in range(comma + 1, min(len(doc) - 1, comma + _APPOSITION_MAX_TOKENS)):
+        token = doc[position]
+        if in_quote[position] >= 0 or token.tag_ in _FINITE_VERB_TAGS or token.text in ".;:":
+            return None
+        if token.text == ",":
+            verb = doc[position + 1]
+            return verb if verb.pos_ == "VERB" and verb.tag_ in _FINITE_VERB_TAGS else None
+    return None
+
+
+def _usable_trailing_subject(head: Token) -> bool:
+    return not names_a_time(head) and head.lower_ not in RELATIVE_PRONOUNS
 
 
 def according_to_source(according: Token) -> Token | None:

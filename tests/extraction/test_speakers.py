@@ -73,3 +73,11 @@ def test_an_inverted_unknown_verb_after_a_question_names_the_speaker(polnear_ext
 def test_a_quoted_title_before_a_verb_is_not_speech(polnear_extractor: QuoteExtractor) -> None:
     text = 'The bar "Harbour Lights," which opened in May, serves fish.'
     assert polnear_extractor.extract(text).quotes == []
+
+
+def test_an_apposition_may_sit_between_the_quote_speaker_and_the_verb(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        'The council voted on Tuesday. "Nobody asked the fishermen what they think," '
+        "Lina Ortiz, the head of the dockers union, fumed."
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "fishermen").speaker == "Lina Ortiz"
