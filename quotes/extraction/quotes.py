@@ -21,7 +21,14 @@ from spacy.tokens import Doc, Token
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
 from .sentences import positions_of_words, sentence_of
-from .speakers import ADDRESSEE_CUE_FORMS, according_to_source, names_a_time, speaker_after_quote, subject_of_cue
+from .speakers import (
+    ADDRESSEE_CUE_FORMS,
+    according_to_source,
+    names_a_time,
+    speaker_after_quote,
+    subject_before_colon,
+    subject_of_cue,
+)
 
 CONVENTIONS = ("newsdesk", "polnear")
 # Words that can open an indirect attribution: only these tokens are examined.
@@ -220,6 +227,9 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
             break
         if is_cue_token(token) and not _is_negated(token):
             return token, subject_of_cue(token)
+    subject = subject_before_colon(sentence, colon, in_quote)
+    if subject is not None:
+        return None, subject
     # 'Former secretary of state Hillary Clinton: "…"': the name nearest the colon, same paragraph
     paragraph = index.paragraph_of(doc[colon].idx)
     for position in range(colon - 1, sentence.start - 1, -1):

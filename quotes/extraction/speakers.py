@@ -685,6 +685,27 @@ def _usable_trailing_subject(head: Token) -> bool:
     return not names_a_time(head) and head.lower_ not in RELATIVE_PRONOUNS
 
 
+# Subjects that never name a speaker of what follows a colon ("Wait, it gets better:").
+_NON_SPEAKER_SUBJECTS = frozenset({"it", "this", "that", "there", "what", "which", "these", "those", "here"})
+
+
+def subject_before_colon(sentence: Span, colon: int, in_quote: list[int]) -> Token | None:
+    """'Kaine has adopted the stance of many Catholics: "…"' -> Kaine.
+
+    With no cue verb, the clause a colon ends introduces the quote, so its subject is
+    the speaker (rather than the proper noun nearest the colon: 'Catholics').
+    """
+    root = sentence.root
+    if not (sentence.start <= root.i < colon) or in_quote[root.i] >= 0 or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < colon), None)
+    if subject is None or in_quote[subject.i] >= 0 or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if subject.lower_ in _NON_SPEAKER_SUBJECTS or names_a_time(subject):
+        return None
+    return subject
+
+
 def according_to_source(according: Token) -> Token | None:
     """'according to X' -> X."""
     for child in according.children:

@@ -81,3 +81,13 @@ def test_an_apposition_may_sit_between_the_quote_speaker_and_the_verb(polnear_ex
         "Lina Ortiz, the head of the dockers union, fumed."
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "fishermen").speaker == "Lina Ortiz"
+
+
+def test_the_subject_of_a_clause_ending_in_a_colon_speaks(extractor: QuoteExtractor) -> None:
+    text = 'The vote was close. Lina Ortiz repeated the view of the Harbour Guild: "No new quotas this year and none."'
+    assert quote_with(extractor.extract(text).quotes, "quotas").speaker == "Lina Ortiz"
+
+
+def test_an_empty_subject_before_a_colon_names_nobody(extractor: QuoteExtractor) -> None:
+    text = 'Wait, it gets better: "The port will close for good in May and nobody was told."'
+    assert quote_with(extractor.extract(text).quotes, "port").speaker is None
