@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
 from quotes.extraction import QuoteExtractor
 from quotes.extraction.results import Quote
+from quotes.extraction.speakers import subject_of_cue
 
 
 def quote_with(quotes: list[Quote], words: str) -> Quote:
@@ -91,3 +95,29 @@ def test_the_subject_of_a_clause_ending_in_a_colon_speaks(extractor: QuoteExtrac
 def test_an_empty_subject_before_a_colon_names_nobody(extractor: QuoteExtractor) -> None:
     text = 'Wait, it gets better: "The port will close for good in May and nobody was told."'
     assert quote_with(extractor.extract(text).quotes, "port").speaker is None
+
+
+def test_a_nominal_beside_a_name_resolves_to_the_name(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "The motion came from Tom Reilly, now the harbour commissioner, who said the pier was "
+        '"a disgrace to the whole town and its people."'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "disgrace").speaker == "Tom Reilly"
+
+
+def test_of_two_parsed_subjects_the_time_is_skipped() -> None:
+    # a hand-built parse as the tagger sometimes gives it: '4:40 p.m.' and 'Tate' both subjects of 'says'
+    words = ["4:40", "p.m.", "Tate", "says", "so", "."]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        heads=[1, 3, 3, 3, 3, 3],
+        deps=["nummod", "nsubj", "nsubj", "ROOT", "advmod", "punct"],
+        pos=["NUM", "ADP", "PROPN", "VERB", "ADV", "PUNCT"],
+    )
+    assert subject_of_cue(doc[3]).text == "Tate"
+
+
+def test_an_unclosed_apposition_is_a_speaker_of_its_own(extractor: QuoteExtractor) -> None:
+    text = "The talks came after Spain released fisherman Rui Costa, a port official confirmed to reporters on Tuesday."
+    assert quote_with(extractor.extract(text).quotes, "released").speaker == "a port official"
