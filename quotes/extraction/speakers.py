@@ -728,6 +728,26 @@ def _nearest_subject(verb: Token) -> Token | None:
     return subjects[0] if subjects else None
 
 
+def reporting_source_after(doc: Doc, last_inside: int, in_quote: list[int]) -> Token | None:
+    """Y in '"…," Roe said, according to Y.': the report the quote is taken from.
+
+    Only the rest of the quote's sentence is read, up to its full stop or line break, and
+    no other quote may come first.
+    """
+    sentence = sentence_of(doc[last_inside])
+    for position in range(last_inside + 1, sentence.end):
+        token = doc[position]
+        if in_quote[position] >= 0:
+            if in_quote[position] != in_quote[last_inside]:
+                return None
+            continue
+        if token.text in (".", "!", "?", ";") or "\n" in token.text:
+            return None
+        if token.lower_ == "according":
+            return according_to_source(token)
+    return None
+
+
 def according_to_source(according: Token) -> Token | None:
     """'according to X' -> X."""
     for child in according.children:

@@ -121,3 +121,22 @@ def test_of_two_parsed_subjects_the_time_is_skipped() -> None:
 def test_an_unclosed_apposition_is_a_speaker_of_its_own(extractor: QuoteExtractor) -> None:
     text = "The talks came after Spain released fisherman Rui Costa, a port official confirmed to reporters on Tuesday."
     assert quote_with(extractor.extract(text).quotes, "released").speaker == "a port official"
+
+
+REPORTED_QUOTE = '"The ferry will not run again this winter," Lina Ortiz said, according to Radio Sul.'
+
+
+def test_polnear_gives_a_reported_quote_to_the_outer_source(polnear_extractor: QuoteExtractor) -> None:
+    assert quote_with(polnear_extractor.extract(REPORTED_QUOTE).quotes, "ferry").speaker == "Radio Sul"
+
+
+def test_newsdesk_gives_a_reported_quote_to_whoever_said_it(extractor: QuoteExtractor) -> None:
+    assert quote_with(extractor.extract(REPORTED_QUOTE).quotes, "ferry").speaker == "Lina Ortiz"
+
+
+def test_according_to_in_a_later_paragraph_leaves_the_quote_alone(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        '"The ferry will not run again this winter," Lina Ortiz said.\n\n'
+        "The decision, according to Radio Sul, was taken on Monday."
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "ferry").speaker == "Lina Ortiz"
