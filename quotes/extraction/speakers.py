@@ -395,7 +395,10 @@ class SpeakerResolver:
         """Canonical speaker for a subject head token."""
         lower = head.lower_
         if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
-            return self.resolve(head.head.head)
+            antecedent = head.head.head
+            # "Roe released an ad that urges …": whoever issued the document speaks
+            issuer = subject_of_cue(antecedent.head) if _issued(antecedent) else None
+            return self.resolve(issuer if issuer is not None else antecedent)
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             return self._resolve_pronoun(head, "m" if lower in MALE_PRONOUNS else "f")
         if lower in PLURAL_PRONOUNS:
@@ -597,7 +600,7 @@ def subject_of_cue(cue: Token) -> Token | None:
             if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
                 document = token.head
                 # "Trump issued a statement saying …": whoever issued the document speaks
-                if document.dep_ == "dobj" and document.head.lower_ in _PUBLISHING_FORMS:
+                if _issued(document):
                     token = document.head
                     continue
                 return document
@@ -716,6 +719,11 @@ def _closed_apposition(appos: Token) -> bool:
     parse is often a garden path ('released Roe, a US official confirmed' - the official speaks)."""
     after = noun_phrase_bounds(appos)[1]
     return after < len(appos.doc) and appos.doc[after].text in {",", ")", "—", "--", "-"}
+
+
+def _issued(noun: Token) -> bool:
+    """'a statement' in 'Roe issued a statement': a document put out by the verb's subject."""
+    return noun.dep_ == "dobj" and noun.head.lower_ in _PUBLISHING_FORMS
 
 
 def _nearest_subject(verb: Token) -> Token | None:

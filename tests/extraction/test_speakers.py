@@ -140,3 +140,12 @@ def test_according_to_in_a_later_paragraph_leaves_the_quote_alone(polnear_extrac
         "The decision, according to Radio Sul, was taken on Monday."
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "ferry").speaker == "Lina Ortiz"
+
+
+def test_a_document_speaking_through_a_relative_clause_is_its_issuers(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "The harbour authority released a new radio ad that urges voters to "
+        '"keep the port open for the next generation."'
+    )
+    quote = quote_with(polnear_extractor.extract(text).quotes, "generation")
+    assert quote.speaker == "The harbour authority"
