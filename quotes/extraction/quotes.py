@@ -28,6 +28,7 @@ from .speakers import (
     reporting_source_after,
     speaker_after_quote,
     subject_before_colon,
+    subject_introducing_quote,
     subject_of_cue,
 )
 
@@ -316,6 +317,10 @@ def find_direct_quotes(
             if trailing is not None:
                 verb, attribution.speaker_token = trailing
                 attribution.cue, attribution.cue_text = verb, verb.text
+        passage = _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS
+        if attribution.speaker_token is None and attribution.cue is None and passage:
+            # 'Bystrom agreed. "…"': the sentence just before introduces the quote's speaker
+            attribution.speaker_token = subject_introducing_quote(doc, inner.start, in_quote)
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
             # no cue: the previous speaker goes on (only for real passages, not scare quotes)
             if _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS or attribution.cue is not None:

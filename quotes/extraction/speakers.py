@@ -756,6 +756,37 @@ def reporting_source_after(doc: Doc, last_inside: int, in_quote: list[int]) -> T
     return None
 
 
+def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> Token | None:
+    """'Bystrom agreed. "…"' -> Bystrom: an uncued quote right after a sentence about a person.
+
+    The sentence must end just before the quote in the same paragraph, hold no quote itself,
+    and have a person-like subject: a proper noun, he/she, or a noun such as "the spokesman".
+    """
+    before = opening - 1
+    while before >= 0 and doc[before].is_space and "\n" not in doc[before].text:
+        before -= 1
+    if before < 0 or doc[before].text not in (".", "!") or in_quote[before] >= 0:
+        return None
+    start = sentence_of(doc[before]).start
+    clause = range(start, before)
+    if not len(clause) or any(in_quote[i] >= 0 or "\n" in doc[i].text for i in clause):
+        return None
+    if start > 0 and in_quote[start - 1] >= 0:
+        return None  # '"…?" Roe asked. "…"': the tail of an earlier quote, which goes on
+    root = next((doc[i] for i in clause if doc[i].head.i not in clause or doc[i].head.i == i), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = _nearest_subject(root)
+    if subject is None or subject.i not in clause:
+        return None
+    personal = (
+        subject.pos_ == "PROPN"
+        or subject.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS
+        or (subject.pos_ == "NOUN" and subject.lower_ in _PERSON_NOUNS)
+    )
+    return subject if personal and not names_a_time(subject) else None
+
+
 def according_to_source(according: Token) -> Token | None:
     """'according to X' -> X."""
     for child in according.children:

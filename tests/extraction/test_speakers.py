@@ -149,3 +149,17 @@ def test_a_document_speaking_through_a_relative_clause_is_its_issuers(polnear_ex
     )
     quote = quote_with(polnear_extractor.extract(text).quotes, "generation")
     assert quote.speaker == "The harbour authority"
+
+
+def test_a_sentence_about_a_person_introduces_the_uncued_quote_after_it(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        '"The port has a future," Tom Reilly said at the meeting.\n\n'
+        'Harbour engineer Lina Ortiz agreed. "We should have done this ten years ago, and we all know it."'
+    )
+    assert "Ortiz" in quote_with(polnear_extractor.extract(text).quotes, "ten years").speaker
+
+
+def test_the_tail_of_a_cued_quote_does_not_split_it(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The panel met. "Is that not a bribe?" Lina Ortiz asked. "I think it is a bribe, plain and simple."'
+    quotes = polnear_extractor.extract(text).quotes
+    assert len(quotes) == 1 and quotes[0].speaker == "Lina Ortiz"
