@@ -25,7 +25,7 @@ from .speakers import (
     ADDRESSEE_CUE_FORMS,
     according_to_source,
     names_a_time,
-    reporting_source_after,
+    reporting_source,
     speaker_after_quote,
     subject_before_colon,
     subject_introducing_quote,
@@ -545,10 +545,11 @@ def find_attributions(
     if convention == "polnear":
         direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
         direct = _merge_split_quotes(direct)
-        for attribution in direct:
-            # PolNeAR attributes '"…," Roe said, according to CNN.' to the outer source, CNN
+        for attribution in direct + kept_indirect:
+            # PolNeAR gives '"…," Roe said, according to CNN.' and 'According to CNN, Roe said …'
+            # to the outer source, CNN
             tokens = index.tokens_within(attribution.start, attribution.end)
-            reporter = reporting_source_after(doc, tokens.stop - 1, in_quote) if len(tokens) else None
+            reporter = reporting_source(doc, tokens.start, tokens.stop - 1, in_quote) if len(tokens) else None
             if reporter is not None:
                 attribution.speaker_token = reporter
         # PolNeAR calls a quote direct only when double quote marks (“ ” or ") are involved

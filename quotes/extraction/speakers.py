@@ -736,23 +736,26 @@ def _nearest_subject(verb: Token) -> Token | None:
     return subjects[0] if subjects else None
 
 
-def reporting_source_after(doc: Doc, last_inside: int, in_quote: list[int]) -> Token | None:
-    """Y in '"…," Roe said, according to Y.': the report the quote is taken from.
+def reporting_source(doc: Doc, first_inside: int, last_inside: int, in_quote: list[int]) -> Token | None:
+    """Y in '"…," Roe said, according to Y.' or 'According to Y, Roe said …': the report a quote
+    or reported content (tokens ``first_inside`` to ``last_inside``) is taken from.
 
-    Only the rest of the quote's sentence is read, up to its full stop or line break, and
-    no other quote may come first.
+    Only its own sentence is read, up to a full stop or a line break, and no other quote
+    may stand between.
     """
     sentence = sentence_of(doc[last_inside])
-    for position in range(last_inside + 1, sentence.end):
-        token = doc[position]
-        if in_quote[position] >= 0:
-            if in_quote[position] != in_quote[last_inside]:
-                return None
-            continue
-        if token.text in (".", "!", "?", ";") or "\n" in token.text:
-            return None
-        if token.lower_ == "according":
-            return according_to_source(token)
+    own = in_quote[last_inside]
+    after = range(last_inside + 1, sentence.end)
+    before = range(first_inside - 1, sentence_of(doc[first_inside]).start - 1, -1)
+    for positions in (after, before):
+        for position in positions:
+            token = doc[position]
+            if in_quote[position] >= 0 and in_quote[position] != own:
+                break
+            if in_quote[position] < 0 and (token.text in (".", "!", "?", ";") or "\n" in token.text):
+                break
+            if in_quote[position] < 0 and token.lower_ == "according":
+                return according_to_source(token)
     return None
 
 

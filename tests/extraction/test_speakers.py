@@ -163,3 +163,8 @@ def test_the_tail_of_a_cued_quote_does_not_split_it(polnear_extractor: QuoteExtr
     text = 'The panel met. "Is that not a bribe?" Lina Ortiz asked. "I think it is a bribe, plain and simple."'
     quotes = polnear_extractor.extract(text).quotes
     assert len(quotes) == 1 and quotes[0].speaker == "Lina Ortiz"
+
+
+def test_polnear_gives_reported_speech_after_according_to_the_outer_source(polnear_extractor: QuoteExtractor) -> None:
+    text = 'According to Radio Sul, Lina Ortiz said the ferry "will not run again this winter, whatever happens."'
+    assert quote_with(polnear_extractor.extract(text).quotes, "winter").speaker == "Radio Sul"
