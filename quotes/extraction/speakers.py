@@ -203,6 +203,15 @@ def _unlikely_person(name_tokens: list[Token]) -> bool:
     return all(t.text.isupper() for t in words)
 
 
+def _titles_before(span: Span) -> list[Token]:
+    """Title words written just before a name span that does not hold them ('Mr.' in 'Mr. Roe')."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ in TITLE_WORDS:
+        start -= 1
+    return list(doc[start : span.start])
+
+
 def _has_person_title(tokens) -> bool:
     """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
     return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
@@ -293,6 +302,8 @@ class SpeakerResolver:
         # register fuller names first so surnames can link to them
         for ent in sorted(entities, key=lambda e: -len(e)):
             titles, tokens = _clean_name_tokens(list(ent))
+            # 'Mr.' may stand outside the span ('Mr.' + 'Roe'): it still tells the gender
+            gendered_titles = _titles_before(ent) + titles
             if not tokens or (not titles and _unlikely_person(tokens)):
                 continue
             surface = " ".join(t.text for t in tokens)
@@ -303,7 +314,7 @@ class SpeakerResolver:
                 self.people[canonical] = PersonEntry(
                     name=canonical,
                     surname=surname,
-                    gender=_gender_of(tokens[0].text, titles) if len(tokens) > 1 else _gender_of("", titles),
+                    gender=_gender_of(tokens[0].text if len(tokens) > 1 else "", gendered_titles),
                 )
                 self._surname_index.setdefault(surname, []).append(canonical)
             entry = self.people[canonical]
@@ -311,7 +322,7 @@ class SpeakerResolver:
             if not entry.role:
                 entry.role = _role_before(ent, titles)
             if not entry.gender:
-                entry.gender = _gender_of(tokens[0].text if len(tokens) > 1 else "", titles)
+                entry.gender = _gender_of(tokens[0].text if len(tokens) > 1 else "", gendered_titles)
         for ent in entities:
             _titles, tokens = _clean_name_tokens(list(ent))
             if tokens:

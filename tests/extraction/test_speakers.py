@@ -168,3 +168,11 @@ def test_the_tail_of_a_cued_quote_does_not_split_it(polnear_extractor: QuoteExtr
 def test_polnear_gives_reported_speech_after_according_to_the_outer_source(polnear_extractor: QuoteExtractor) -> None:
     text = 'According to Radio Sul, Lina Ortiz said the ferry "will not run again this winter, whatever happens."'
     assert quote_with(polnear_extractor.extract(text).quotes, "winter").speaker == "Radio Sul"
+
+
+def test_an_honorific_before_a_name_gives_its_gender(extractor: QuoteExtractor) -> None:
+    text = (
+        "Zeke Emanuel met Sasha Kowalczyk in Lisbon on Monday. Ms. Kowalczyk arrived late for the talks. "
+        '"We will not sign anything today," he said.'
+    )
+    assert quote_with(extractor.extract(text).quotes, "sign").speaker == "Zeke Emanuel"
