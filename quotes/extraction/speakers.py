@@ -617,6 +617,10 @@ def subject_of_cue(cue: Token) -> Token | None:
                 return document
             token = token.head
             continue
+        if token.dep_ == "pcomp" and token.head.dep_ == "prep":
+            # "continued by saying", "ended her speech by quoting": the subject of the governing verb
+            token = token.head.head
+            continue
         if token.dep_ == "relcl":
             return token.head
         return None

@@ -176,3 +176,8 @@ def test_an_honorific_before_a_name_gives_its_gender(extractor: QuoteExtractor) 
         '"We will not sign anything today," he said.'
     )
     assert quote_with(extractor.extract(text).quotes, "sign").speaker == "Zeke Emanuel"
+
+
+def test_a_cue_after_a_preposition_borrows_the_governing_subject(polnear_extractor: QuoteExtractor) -> None:
+    text = 'The ruling angered the port workers. Lina Ortiz continued by saying, "We will appeal this in every court."'
+    assert quote_with(polnear_extractor.extract(text).quotes, "appeal").speaker == "Lina Ortiz"
