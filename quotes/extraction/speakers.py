@@ -635,7 +635,7 @@ def names_a_time(token: Token) -> bool:
 # Punctuation that ends a quote which goes on into its attribution ('"…," X verbed', '"…?" asked X').
 _OPEN_ENDINGS = frozenset({",", "?", "!", "—", "--", "-"})
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON", "PUNCT"})
-_TRAILING_PHRASE_MAX_TOKENS = 8
+_TRAILING_PHRASE_MAX_TOKENS = 10
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 _APPOSITION_MAX_TOKENS = 16
 
@@ -668,6 +668,7 @@ def speaker_after_quote(
                 head = token
         return (first, head) if head is not None and not names_a_time(head) else None
     head = None
+    modifier = None  # 'in the room' in 'a staffer in the room wondered'
     for token in doc[position:end]:
         if in_quote[token.i] >= 0:
             return None
@@ -676,10 +677,14 @@ def speaker_after_quote(
             verb = _verb_after_apposition(doc, token.i, in_quote)
             return (verb, head) if verb is not None and _usable_trailing_subject(head) else None
         if head is not None and _acts_as_finite_verb(token, head):
-            return (token, head) if token.i == head.i + 1 and _usable_trailing_subject(head) else None
+            adjacent = modifier is not None or token.i == head.i + 1
+            return (token, head) if adjacent and _usable_trailing_subject(head) else None
+        if head is not None and modifier is None and token.pos_ == "ADP" and token.head == head:
+            modifier = token
+            continue
         if token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
             return None
-        if token.pos_ in ("PROPN", "NOUN", "PRON"):
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and modifier is None:
             head = token
     return None
 

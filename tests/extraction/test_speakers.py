@@ -181,3 +181,11 @@ def test_an_honorific_before_a_name_gives_its_gender(extractor: QuoteExtractor) 
 def test_a_cue_after_a_preposition_borrows_the_governing_subject(polnear_extractor: QuoteExtractor) -> None:
     text = 'The ruling angered the port workers. Lina Ortiz continued by saying, "We will appeal this in every court."'
     assert quote_with(polnear_extractor.extract(text).quotes, "appeal").speaker == "Lina Ortiz"
+
+
+def test_the_speaker_after_a_quote_may_carry_a_prepositional_phrase(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        'The vote was close. "We will not give up on this island, not now and not ever," '
+        "a fisherman on the pier fretted."
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "island").speaker == "a fisherman"
