@@ -310,14 +310,14 @@ def find_direct_quotes(
                 attribution.speaker_token = colon_speaker
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
-        # no speaker yet: the verb right after an open quote is its speech act ('"…," Trump fumed');
         # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
-        if attribution.speaker_token is None and _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS:
+        passage = _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS
+        if attribution.speaker_token is None and passage:
+            # no speaker yet: the verb right after an open quote is its speech act ('"…," Trump fumed')
             trailing = speaker_after_quote(doc, _last_word_inside(doc, inner), inner.stop, in_quote)
             if trailing is not None:
                 verb, attribution.speaker_token = trailing
                 attribution.cue, attribution.cue_text = verb, verb.text
-        passage = _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS
         if attribution.speaker_token is None and attribution.cue is None and passage:
             # 'Bystrom agreed. "…"': the sentence just before introduces the quote's speaker
             attribution.speaker_token = subject_introducing_quote(doc, inner.start, in_quote)

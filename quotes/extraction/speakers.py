@@ -62,11 +62,12 @@ ADDRESSEE_CUE_FORMS = frozenset(
     """.split()
 )
 # Heads of time expressions the parse can leave next to a cue ("said Wednesday", "last week, writing").
+# Words that are also names ("May", "Day", "Time") are left out: "Theresa May said" has a speaker.
 _TIME_WORDS = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
-    morning afternoon evening night day week weekend month year time p.m. a.m. pm am
-    january february march april may june july august september october november december
+    morning afternoon evening night week weekend month year p.m. a.m.
+    january february march april june july august september october november december
     jan. feb. mar. apr. aug. sept. sep. oct. nov. dec.
     """.split()
 )

@@ -189,3 +189,8 @@ def test_the_speaker_after_a_quote_may_carry_a_prepositional_phrase(polnear_extr
         "a fisherman on the pier fretted."
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "island").speaker == "a fisherman"
+
+
+def test_a_surname_that_is_also_a_time_word_still_speaks(extractor: QuoteExtractor) -> None:
+    text = '"The platform no longer welcomes people like us," Kristen Day said on Monday.'
+    assert quote_with(extractor.extract(text).quotes, "platform").speaker == "Kristen Day"
