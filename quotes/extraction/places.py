@@ -58,7 +58,7 @@ COUNTRIES = """
 
 REGIONS = """
     africa america americas asia europe eurasia antarctica arctic balkans caribbean
-    crimea donbas gaza kashmir scandinavia siberia west east midwest
+    crimea donbas gaza kashmir scandinavia siberia midwest
     """.split() + [
     "latin america",
     "middle east",
