@@ -77,7 +77,6 @@ class QuoteExtractor:
         speakers_seen: dict[str, ResolvedSpeaker] = {}
         for attribution in attributions:
             speaker, confidence = self._speaker_for(attribution, resolver, resolved)
-            resolved[id(attribution)] = (speaker, confidence)
             if speaker is not None:
                 speakers_seen.setdefault(speaker.name, speaker)
             elif self._is_orphan(text, attribution):
@@ -103,15 +102,29 @@ class QuoteExtractor:
         resolver: SpeakerResolver,
         resolved: dict[int, tuple[ResolvedSpeaker | None, float]],
     ) -> tuple[ResolvedSpeaker | None, float]:
-        if attribution.speaker_token is not None:
-            speaker = resolver.resolve(attribution.speaker_token)
-            if speaker is not None:
-                return speaker, speaker.confidence
-        if attribution.continuation_of is not None:
-            speaker, confidence = resolved.get(id(attribution.continuation_of), (None, 0.0))
-            if speaker is not None:
-                return speaker, min(confidence, CONFIDENCE_CONTINUATION)
-        return None, 0.0
+        """Speaker of an attribution, memoised in ``resolved`` by id.
+
+        The quote a continuation points to may have been merged into a split quote or absorbed
+        into reported speech, and so never resolved in the extractor's loop: it is resolved here.
+        """
+        if id(attribution) in resolved:
+            return resolved[id(attribution)]
+        result: tuple[ResolvedSpeaker | None, float] = (None, 0.0)
+        speaker = resolver.resolve(attribution.speaker_token) if attribution.speaker_token is not None else None
+        if speaker is not None:
+            result = (speaker, speaker.confidence)
+        elif attribution.continuation_of is not None:
+            target = attribution.continuation_of
+            # a merged-away fragment with a cue of its own still names its speaker; an uncued
+            # one is not chased further back (PolNeAR train: that loses more than it gains)
+            if id(target) in resolved or target.speaker_token is not None:
+                previous, confidence = QuoteExtractor._speaker_for(target, resolver, resolved)
+            else:
+                previous, confidence = None, 0.0
+            if previous is not None:
+                result = (previous, min(confidence, CONFIDENCE_CONTINUATION))
+        resolved[id(attribution)] = result
+        return result
 
 
 def load_pipeline(pipeline: str, use_ner: bool = USE_NER) -> Language:

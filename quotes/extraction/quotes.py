@@ -21,7 +21,16 @@ from spacy.tokens import Doc, Token
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
 from .marks import QuotedSpan, find_quoted_spans
 from .sentences import positions_of_words, sentence_of
-from .speakers import according_to_source, subject_of_cue
+from .speakers import (
+    ADDRESSEE_CUE_FORMS,
+    according_to_source,
+    names_a_time,
+    reporting_source,
+    speaker_after_quote,
+    subject_before_colon,
+    subject_introducing_quote,
+    subject_of_cue,
+)
 
 CONVENTIONS = ("newsdesk", "polnear")
 # Words that can open an indirect attribution: only these tokens are examined.
@@ -166,7 +175,8 @@ def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
     position = cue.i + 1
     while position < len(doc) and doc[position].text == ",":
         position += 1
-    if position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
+    inverted = cue.lower_ not in ADDRESSEE_CUE_FORMS
+    if inverted and position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
         head = None
         while position < len(doc) and doc[position].pos_ in _NP_TOKEN_POS and in_quote[position] < 0:
             if doc[position].pos_ in ("PROPN", "NOUN"):
@@ -194,9 +204,10 @@ def speaker_token_for_cue(cue: Token, in_quote: list[int]) -> Token | None:
     if cue.lower_ == "according":
         return according_to_source(cue)
     subject = subject_of_cue(cue)
-    if subject is not None and in_quote[subject.i] < 0:
+    if subject is not None and in_quote[subject.i] < 0 and not names_a_time(subject):
         return subject
-    return _surface_speaker(cue, in_quote)
+    speaker = _surface_speaker(cue, in_quote)
+    return None if speaker is None or names_a_time(speaker) else speaker
 
 
 def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> tuple[Token | None, Token | None]:
@@ -218,6 +229,9 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
             break
         if is_cue_token(token) and not _is_negated(token):
             return token, subject_of_cue(token)
+    subject = subject_before_colon(sentence, colon, in_quote)
+    if subject is not None:
+        return None, subject
     # 'Former secretary of state Hillary Clinton: "…"': the name nearest the colon, same paragraph
     paragraph = index.paragraph_of(doc[colon].idx)
     for position in range(colon - 1, sentence.start - 1, -1):
@@ -243,6 +257,14 @@ def _inside_parentheses(doc: Doc, position: int, floor: int) -> bool:
             depth += 1
             break
     return depth > 0 and any(doc[i].text == "(" for i in range(max(floor, position - 8), position + 1))
+
+
+def _last_word_inside(doc: Doc, quote_tokens: range) -> int:
+    """Index of the last token inside a quote's marks (its final punctuation included), or -1."""
+    for position in reversed(quote_tokens):
+        if doc[position].text not in "\"“”'‘’":
+            return position
+    return -1
 
 
 def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Token | None:
@@ -288,6 +310,17 @@ def find_direct_quotes(
                 attribution.speaker_token = colon_speaker
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
+        # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
+        passage = _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS
+        if attribution.speaker_token is None and passage:
+            # no speaker yet: the verb right after an open quote is its speech act ('"…," Trump fumed')
+            trailing = speaker_after_quote(doc, _last_word_inside(doc, inner), inner.stop, in_quote)
+            if trailing is not None:
+                verb, attribution.speaker_token = trailing
+                attribution.cue, attribution.cue_text = verb, verb.text
+        if attribution.speaker_token is None and attribution.cue is None and passage:
+            # 'Bystrom agreed. "…"': the sentence just before introduces the quote's speaker
+            attribution.speaker_token = subject_introducing_quote(doc, inner.start, in_quote)
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:
             # no cue: the previous speaker goes on (only for real passages, not scare quotes)
             if _words(index.text[quote.start : quote.end]) >= _SHORT_UNCUED_WORDS or attribution.cue is not None:
@@ -512,6 +545,13 @@ def find_attributions(
     if convention == "polnear":
         direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
         direct = _merge_split_quotes(direct)
+        for attribution in direct + kept_indirect:
+            # PolNeAR gives '"…," Roe said, according to CNN.' and 'According to CNN, Roe said …'
+            # to the outer source, CNN
+            tokens = index.tokens_within(attribution.start, attribution.end)
+            reporter = reporting_source(doc, tokens.start, tokens.stop - 1, in_quote) if len(tokens) else None
+            if reporter is not None:
+                attribution.speaker_token = reporter
         # PolNeAR calls a quote direct only when double quote marks (“ ” or ") are involved
         for attribution in direct + kept_indirect:
             attribution.direct = any(index.text[q.start] in _POLNEAR_DIRECT_MARKS for q in attribution.quoted)

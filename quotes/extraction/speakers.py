@@ -28,6 +28,7 @@ from .lexicon import (
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
 )
+from .places import PLACE_NAMES
 from .sentences import proper_noun_positions, sentence_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -41,6 +42,33 @@ _PERSON_NOUNS = frozenset(
     analyst analysts lawmaker lawmakers senator candidate critic critics supporter supporters
     leader leaders officer officers member members friend friends president director strategist
     strategists
+    """.split()
+)
+
+# Verbs that put out a document: "issued a statement saying …" is said by the issuer.
+_PUBLISHING_FORMS = frozenset(
+    """
+    issue issues issued issuing release releases released releasing send sends sent sending
+    publish publishes published publishing post posts posted posting air airs aired airing
+    run runs ran running place places placed placing unveil unveils unveiled unveiling
+    circulate circulates circulated circulating put puts putting
+    """.split()
+)
+# Cues whose object is the listener, never an inverted subject: "told AFP", "telling the crowd".
+ADDRESSEE_CUE_FORMS = frozenset(
+    """
+    tell tells told telling inform informs informed informing remind reminds reminded reminding
+    assure assures assured assuring thank thanks thanked thanking urge urges urged urging
+    """.split()
+)
+# Heads of time expressions the parse can leave next to a cue ("said Wednesday", "last week, writing").
+# Words that are also names ("May", "Day", "Time") are left out: "Theresa May said" has a speaker.
+_TIME_WORDS = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
+    morning afternoon evening night week weekend month year p.m. a.m.
+    january february march april june july august september october november december
+    jan. feb. mar. apr. aug. sept. sep. oct. nov. dec.
     """.split()
 )
 
@@ -154,6 +182,37 @@ def name_like_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+# Endings of plural proper nouns that name groups ("Republicans", "Democrats", "Islamists"), not
+# surnames that happen to end in -s ("Sanders", "Mills").
+_GROUP_SUFFIXES = ("ans", "crats", "ists", "ites", "ese")
+
+
+def _unlikely_person(name_tokens: list[Token]) -> bool:
+    """A proper-noun run that names a place, a group or an acronym: 'Britain', 'Republicans', 'CNN'.
+
+    Without NER such subjects look like people; registering them would make them
+    antecedents for "he" and "she".
+    """
+    words = [t for t in name_tokens if not t.is_punct]
+    if not words:
+        return True
+    if " ".join(t.lower_ for t in words) in PLACE_NAMES:
+        return True
+    last = words[-1]
+    if len(words) == 1 and last.tag_ == "NNPS" and last.lower_.endswith(_GROUP_SUFFIXES):
+        return True
+    return all(t.text.isupper() for t in words)
+
+
+def _titles_before(span: Span) -> list[Token]:
+    """Title words written just before a name span that does not hold them ('Mr.' in 'Mr. Roe')."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ in TITLE_WORDS:
+        start -= 1
+    return list(doc[start : span.start])
+
+
 def _has_person_title(tokens) -> bool:
     """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
     return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
@@ -244,7 +303,9 @@ class SpeakerResolver:
         # register fuller names first so surnames can link to them
         for ent in sorted(entities, key=lambda e: -len(e)):
             titles, tokens = _clean_name_tokens(list(ent))
-            if not tokens:
+            # 'Mr.' may stand outside the span ('Mr.' + 'Roe'): it still tells the gender
+            gendered_titles = _titles_before(ent) + titles
+            if not tokens or (not titles and _unlikely_person(tokens)):
                 continue
             surface = " ".join(t.text for t in tokens)
             surname = tokens[-1].lower_
@@ -254,7 +315,7 @@ class SpeakerResolver:
                 self.people[canonical] = PersonEntry(
                     name=canonical,
                     surname=surname,
-                    gender=_gender_of(tokens[0].text, titles) if len(tokens) > 1 else _gender_of("", titles),
+                    gender=_gender_of(tokens[0].text if len(tokens) > 1 else "", gendered_titles),
                 )
                 self._surname_index.setdefault(surname, []).append(canonical)
             entry = self.people[canonical]
@@ -262,7 +323,7 @@ class SpeakerResolver:
             if not entry.role:
                 entry.role = _role_before(ent, titles)
             if not entry.gender:
-                entry.gender = _gender_of(tokens[0].text if len(tokens) > 1 else "", titles)
+                entry.gender = _gender_of(tokens[0].text if len(tokens) > 1 else "", gendered_titles)
         for ent in entities:
             _titles, tokens = _clean_name_tokens(list(ent))
             if tokens:
@@ -297,6 +358,7 @@ class SpeakerResolver:
                 noun_phrase = self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
                 if any(word.lower_ in ORGANISATION_WORDS for word in noun_phrase):
                     continue
+                looks_personal = looks_personal and not _unlikely_person(name_tokens)
                 if name_tokens and name_tokens[-1].i == token.i and looks_personal:
                     canonical = " ".join(t.text for t in name_tokens)
                     if canonical not in self.people:
@@ -345,7 +407,10 @@ class SpeakerResolver:
         """Canonical speaker for a subject head token."""
         lower = head.lower_
         if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
-            return self.resolve(head.head.head)
+            antecedent = head.head.head
+            # "Roe released an ad that urges …": whoever issued the document speaks
+            issuer = subject_of_cue(antecedent.head) if _issued(antecedent) else None
+            return self.resolve(issuer if issuer is not None else antecedent)
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             return self._resolve_pronoun(head, "m" if lower in MALE_PRONOUNS else "f")
         if lower in PLURAL_PRONOUNS:
@@ -373,7 +438,7 @@ class SpeakerResolver:
             if canonical is None and personal and head.text[:1].isupper():
                 # a name the NER missed: register it so later surnames and pronouns can find it
                 name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
-                if name_tokens:
+                if name_tokens and (_has_person_title(self.doc[start:end]) or not _unlikely_person(name_tokens)):
                     canonical = " ".join(t.text for t in name_tokens)
                     self.people[canonical] = PersonEntry(canonical, name_tokens[-1].lower_)
                     self._surname_index.setdefault(name_tokens[-1].lower_, []).append(canonical)
@@ -406,6 +471,11 @@ class SpeakerResolver:
             return ResolvedSpeaker(canonical, mention_text, role, True, confidence, mention_text)
         if head.pos_ == "PRON":
             return None
+        if head.dep_ == "appos" and head.head.pos_ == "PROPN" and _closed_apposition(head):
+            # 'McConnell, now the majority leader, who said …': the nominal stands beside a name
+            named = self.resolve(head.head)
+            if named is not None and named.is_person:
+                return named
         org = next((e for e in self.entities if e.label_ in _ORG_LABELS and e.start < end and e.end > start), None)
         is_person = org is None and head.lower_ in _PERSON_NOUNS
         # "a spokesman for the campaign", "the senator from Vermont": the modifier says who it is
@@ -529,7 +599,7 @@ def subject_of_cue(cue: Token) -> Token | None:
     """The speaker token of a cue: its subject, the subject of the verb it hangs from, or by-agent."""
     token = cue
     for _ in range(4):
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "csubj")), None)
+        subject = _nearest_subject(token)
         if subject is not None:
             return subject
         agent = next((c for c in token.children if c.dep_ == "agent"), None)
@@ -540,13 +610,205 @@ def subject_of_cue(cue: Token) -> Token | None:
         if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head.i != token.i:
             # "..., adding that" / "spoke and said" / "went on to say": borrow the governing subject
             if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
-                return token.head
+                document = token.head
+                # "Trump issued a statement saying …": whoever issued the document speaks
+                if _issued(document):
+                    token = document.head
+                    continue
+                return document
             token = token.head
+            continue
+        if token.dep_ == "pcomp" and token.head.dep_ == "prep":
+            # "continued by saying", "ended her speech by quoting": the subject of the governing verb
+            token = token.head.head
             continue
         if token.dep_ == "relcl":
             return token.head
         return None
     return None
+
+
+def names_a_time(token: Token) -> bool:
+    """'Wednesday', 'last week', '6:50 p.m.': a time, never a speaker."""
+    return token.lower_ in _TIME_WORDS
+
+
+# Punctuation that ends a quote which goes on into its attribution ('"…," X verbed', '"…?" asked X').
+_OPEN_ENDINGS = frozenset({",", "?", "!", "—", "--", "-"})
+_NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON", "PUNCT"})
+_TRAILING_PHRASE_MAX_TOKENS = 10
+_FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+_APPOSITION_MAX_TOKENS = 16
+
+
+def speaker_after_quote(
+    doc: Doc, last_inside: int, first_after: int, in_quote: list[int]
+) -> tuple[Token, Token] | None:
+    """(verb, speaker) of '"…," Trump barked.' or '"…?" reacted Trump.' when no cue verb was recognised.
+
+    A quote that closes on a comma, question or exclamation mark goes on into its own
+    attribution, so the verb right after it is a speech act whatever the verb is; its
+    subject (written before or after it) is the speaker.
+    """
+    if last_inside < 0 or doc[last_inside].text not in _OPEN_ENDINGS:
+        return None
+    end = min(len(doc), first_after + _TRAILING_PHRASE_MAX_TOKENS)
+    position = first_after
+    while position < end and doc[position].text == ",":
+        position += 1
+    if position >= end or in_quote[position] >= 0:
+        return None
+    first = doc[position]
+    if first.tag_ in _FINITE_VERB_TAGS and first.pos_ == "VERB":
+        # inverted: 'reacted Trump', 'said former tech executive Jane Roe'
+        head = None
+        for token in doc[position + 1 : end]:
+            if in_quote[token.i] >= 0 or token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
+                break
+            if token.pos_ in ("PROPN", "NOUN"):
+                head = token
+        return (first, head) if head is not None and not names_a_time(head) else None
+    head = None
+    modifier = None  # 'in the room' in 'a staffer in the room wondered'
+    for token in doc[position:end]:
+        if in_quote[token.i] >= 0:
+            return None
+        if head is not None and token.text == ",":
+            # 'Jane Roe, 58, told …' / 'Roe, the head of the union, said …'
+            verb = _verb_after_apposition(doc, token.i, in_quote)
+            return (verb, head) if verb is not None and _usable_trailing_subject(head) else None
+        if head is not None and _acts_as_finite_verb(token, head):
+            adjacent = modifier is not None or token.i == head.i + 1
+            return (token, head) if adjacent and _usable_trailing_subject(head) else None
+        if head is not None and modifier is None and token.pos_ == "ADP" and token.head == head:
+            modifier = token
+            continue
+        if token.pos_ not in _NOUN_PHRASE_POS or token.is_punct:
+            return None
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and modifier is None:
+            head = token
+    return None
+
+
+def _acts_as_finite_verb(token: Token, subject: Token) -> bool:
+    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN)."""
+    if token.pos_ != "VERB":
+        return False
+    mistagged = token.tag_ == "VBN" and subject.dep_ == "nsubj" and subject.head == token
+    return token.tag_ in _FINITE_VERB_TAGS or mistagged
+
+
+def _verb_after_apposition(doc: Doc, comma: int, in_quote: list[int]) -> Token | None:
+    """The finite verb right after an apposition that opens at ``comma`` and closes at the next comma."""
+    for position in range(comma + 1, min(len(doc) - 1, comma + _APPOSITION_MAX_TOKENS)):
+        token = doc[position]
+        if in_quote[position] >= 0 or token.tag_ in _FINITE_VERB_TAGS or token.text in ".;:":
+            return None
+        if token.text == ",":
+            verb = doc[position + 1]
+            return verb if verb.pos_ == "VERB" and verb.tag_ in _FINITE_VERB_TAGS else None
+    return None
+
+
+def _usable_trailing_subject(head: Token) -> bool:
+    return not names_a_time(head) and head.lower_ not in RELATIVE_PRONOUNS
+
+
+# Subjects that never name a speaker of what follows a colon ("Wait, it gets better:").
+_NON_SPEAKER_SUBJECTS = frozenset({"it", "this", "that", "there", "what", "which", "these", "those", "here"})
+
+
+def subject_before_colon(sentence: Span, colon: int, in_quote: list[int]) -> Token | None:
+    """'Kaine has adopted the stance of many Catholics: "…"' -> Kaine.
+
+    With no cue verb, the clause a colon ends introduces the quote, so its subject is
+    the speaker (rather than the proper noun nearest the colon: 'Catholics').
+    """
+    root = sentence.root
+    if not (sentence.start <= root.i < colon) or in_quote[root.i] >= 0 or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < colon), None)
+    if subject is None or in_quote[subject.i] >= 0 or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if subject.lower_ in _NON_SPEAKER_SUBJECTS or names_a_time(subject):
+        return None
+    return subject
+
+
+def _closed_apposition(appos: Token) -> bool:
+    """An apposition set off on both sides ('Roe, the mayor, said'); without the closing comma the
+    parse is often a garden path ('released Roe, a US official confirmed' - the official speaks)."""
+    after = noun_phrase_bounds(appos)[1]
+    return after < len(appos.doc) and appos.doc[after].text in {",", ")", "—", "--", "-"}
+
+
+def _issued(noun: Token) -> bool:
+    """'a statement' in 'Roe issued a statement': a document put out by the verb's subject."""
+    return noun.dep_ == "dobj" and noun.head.lower_ in _PUBLISHING_FORMS
+
+
+def _nearest_subject(verb: Token) -> Token | None:
+    """The verb's subject; of several (a dateline or a time parsed as one: 'LONDON - Jane Roe said',
+    '12:15 p.m. Jane Roe says') the one nearest before the verb, never a time."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not names_a_time(c)]
+    before = [c for c in subjects if c.i < verb.i]
+    if before:
+        return before[-1]
+    return subjects[0] if subjects else None
+
+
+def reporting_source(doc: Doc, first_inside: int, last_inside: int, in_quote: list[int]) -> Token | None:
+    """Y in '"…," Roe said, according to Y.' or 'According to Y, Roe said …': the report a quote
+    or reported content (tokens ``first_inside`` to ``last_inside``) is taken from.
+
+    Only its own sentence is read, up to a full stop or a line break, and no other quote
+    may stand between.
+    """
+    sentence = sentence_of(doc[last_inside])
+    own = in_quote[last_inside]
+    after = range(last_inside + 1, sentence.end)
+    before = range(first_inside - 1, sentence_of(doc[first_inside]).start - 1, -1)
+    for positions in (after, before):
+        for position in positions:
+            token = doc[position]
+            if in_quote[position] >= 0 and in_quote[position] != own:
+                break
+            if in_quote[position] < 0 and (token.text in (".", "!", "?", ";") or "\n" in token.text):
+                break
+            if in_quote[position] < 0 and token.lower_ == "according":
+                return according_to_source(token)
+    return None
+
+
+def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> Token | None:
+    """'Bystrom agreed. "…"' -> Bystrom: an uncued quote right after a sentence about a person.
+
+    The sentence must end just before the quote in the same paragraph, hold no quote itself,
+    and have a person-like subject: a proper noun, he/she, or a noun such as "the spokesman".
+    """
+    before = opening - 1
+    while before >= 0 and doc[before].is_space and "\n" not in doc[before].text:
+        before -= 1
+    if before < 0 or doc[before].text not in (".", "!") or in_quote[before] >= 0:
+        return None
+    start = sentence_of(doc[before]).start
+    clause = range(start, before)
+    if not len(clause) or any(in_quote[i] >= 0 or "\n" in doc[i].text for i in clause):
+        return None
+    if start > 0 and in_quote[start - 1] >= 0:
+        return None  # '"…?" Roe asked. "…"': the tail of an earlier quote, which goes on
+    root = next((doc[i] for i in clause if doc[i].head.i not in clause or doc[i].head.i == i), None)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = _nearest_subject(root)
+    if subject is None or subject.i not in clause:
+        return None
+    personal = (
+        subject.pos_ == "PROPN"
+        or subject.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS
+        or (subject.pos_ == "NOUN" and subject.lower_ in _PERSON_NOUNS)
+    )
+    return subject if personal and not names_a_time(subject) else None
 
 
 def according_to_source(according: Token) -> Token | None:
