@@ -82,13 +82,15 @@ class DocumentIndex:
         return max(0, bisect.bisect_right(self.token_starts, char_index) - 1)
 
 
+# Children that make a VBN-tagged word a finite verb: 'has said', or 'Trump tweeted' mis-tagged as
+# a participle; without them it is a reduced relative ('the plan announced Monday').
+_FINITE_VBN_DEPS = ("aux", "nsubj")
+
+
 def is_cue_token(token: Token) -> bool:
-    return (
-        token.lower_ in CUE_FORMS
-        and token.pos_ in ("VERB", "AUX")
-        and not token.tag_ == "VBN"
-        or (token.lower_ in CUE_FORMS and token.tag_ == "VBN" and any(c.dep_ == "aux" for c in token.children))
-    )
+    if token.lower_ not in CUE_FORMS or token.pos_ not in ("VERB", "AUX"):
+        return False
+    return token.tag_ != "VBN" or any(child.dep_ in _FINITE_VBN_DEPS for child in token.children)
 
 
 def _is_negated(token: Token) -> bool:
@@ -262,12 +264,43 @@ def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Tok
     return None
 
 
+def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quote: list[int]) -> int | None:
+    """'He would win "no matter what," one voter said.': start of the unquoted words that open the
+    sentence before a quote whose cue comes after it; the cue reports that whole clause (mixed quote)."""
+    doc = index.doc
+    first = quote_tokens[0]
+    if cue.lower_ == "according" or cue.i <= quote_tokens[-1]:
+        return None
+    sentence = sentence_of(doc[first])
+    lead = [doc[i] for i in range(sentence.start, first)]
+    if any(in_quote[token.i] >= 0 or is_cue_token(token) for token in lead):
+        return None
+    # the clause starts at a subject whose verb holds the quote ('He would win "no matter what"'),
+    # not at an introductory phrase ('In a speech Friday, …')
+    holders = {ancestor.i for i in quote_tokens for ancestor in doc[i].ancestors} | set(quote_tokens)
+    subject = next(
+        (token for token in reversed(lead) if token.dep_ in ("nsubj", "nsubjpass") and token.head.i in holders),
+        None,
+    )
+    if subject is None:
+        return None
+    start = max(sentence.start, subject.left_edge.i)
+    if index.paragraph_of(doc[start].idx) != index.paragraph_of(doc[first].idx):
+        return None
+    return doc[start].idx
+
+
 def find_direct_quotes(
-    index: DocumentIndex, quoted: list[QuotedSpan], in_quote: list[int], clause_subjects: bool = True
+    index: DocumentIndex,
+    quoted: list[QuotedSpan],
+    in_quote: list[int],
+    clause_subjects: bool = True,
+    mixed_clauses: bool = False,
 ) -> list[Attribution]:
     """Quotes from quote marks, with cue and speaker token; ``clause_subjects``: an uncued quote may
     take the subject of the clause it sits in ('he had "reason to believe"') - off for PolNeAR,
-    where such quotes are mixed attributions of the whole clause (_embedded_quote_clauses)."""
+    where such quotes are mixed attributions of the whole clause (_embedded_quote_clauses);
+    ``mixed_clauses``: a quote continuing an unquoted clause start is reported with it (PolNeAR)."""
     doc = index.doc
     attributions: list[Attribution] = []
     previous: Attribution | None = None
@@ -280,6 +313,9 @@ def find_direct_quotes(
         if cue is not None:
             attribution.cue, attribution.cue_text = cue, cue_text
             attribution.speaker_token = speaker_token_for_cue(cue, in_quote)
+            lead = _unquoted_lead(index, inner, cue, in_quote) if mixed_clauses else None
+            if lead is not None:
+                attribution.spans = [(lead, quote.end)]
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
             if colon_speaker is not None:
@@ -486,7 +522,9 @@ def find_attributions(
         for position in index.tokens_within(quote.start, quote.end):
             in_quote[position] = number
     index.in_quote = in_quote
-    direct = find_direct_quotes(index, quoted, in_quote, clause_subjects=convention != "polnear")
+    direct = find_direct_quotes(
+        index, quoted, in_quote, clause_subjects=convention != "polnear", mixed_clauses=convention == "polnear"
+    )
     indirect = find_indirect_speech(index, in_quote, convention)
 
     if convention == "polnear":
@@ -506,6 +544,8 @@ def find_attributions(
                 continue  # the quoted phrases stand on their own
             attribution.direct = True
             attribution.quoted = overlapping
+            # a quote the clause only partly covers is taken whole: it is one speech act
+            attribution.spans = [(min(start, overlapping[0].start), max(end, overlapping[-1].end))]
             absorbed.update(id(q) for q in overlapping)
         kept_indirect.append(attribution)
 

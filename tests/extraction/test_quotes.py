@@ -177,3 +177,27 @@ def test_polnear_reported_content_keeps_its_complementizer(polnear_extractor: Qu
     text = "Mayor Helena Brandt said on Friday that the harbour would reopen next spring."
     quote = only(polnear_extractor.extract(text), "harbour")
     assert quote.text == "that the harbour would reopen next spring"
+
+
+def test_cue_tagged_as_participle_with_a_subject_still_counts(polnear_extractor: QuoteExtractor) -> None:
+    # small taggers often read "X posted on Sunday" as a participle; the subject shows it is a finite verb
+    text = "“The bridge is safe,” Quist posted on Sunday."
+    quote = only(polnear_extractor.extract(text), "bridge")
+    assert quote.speaker == "Quist"
+
+
+def test_polnear_quote_finishing_a_clause_takes_the_clause_start(polnear_extractor: QuoteExtractor) -> None:
+    text = "The council “has failed every family that lives on this side of the river,” Ida Marsh said."
+    quote = only(polnear_extractor.extract(text), "every family")
+    assert quote.text.startswith("The council “has failed")
+    assert quote.speaker == "Ida Marsh"
+
+
+def test_polnear_reported_clause_takes_a_quote_it_only_partly_covers(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "“They were exhausted. They had nothing left. The season was too long” for a team "
+        "with so many players still in school, coach Nina Berg said."
+    )
+    quote = only(polnear_extractor.extract(text), "exhausted")
+    assert quote.text.startswith("“They were exhausted.")
+    assert quote.text.endswith("still in school")
