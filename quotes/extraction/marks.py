@@ -66,7 +66,9 @@ def find_marks(text: str) -> list[QuoteMark]:
         if char in "\u201c\u201e\u00ab\u201f":
             marks.append(QuoteMark(index, 1, OPEN, "double"))
         elif char in "\u201d\u00bb":
-            marks.append(QuoteMark(index, 1, CLOSE, "double"))
+            # a ” opening a paragraph or word ('\n”Fear is …') is a mistyped opening mark
+            mistyped_opening = char == "\u201d" and _classify_double(text, index, 1) == OPEN
+            marks.append(QuoteMark(index, 1, EITHER if mistyped_opening else CLOSE, "double"))
         elif char == '"':
             marks.append(QuoteMark(index, 1, _classify_double(text, index, 1), "double"))
         elif char in "\u2018\u2019'":

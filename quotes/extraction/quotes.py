@@ -236,6 +236,34 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
     return None, None
 
 
+_DASHES = ("\u2015", "\u2014", "\u2013", "--", "-")
+_DASH_NAME_MAX_TOKENS = 6
+
+
+def _dash_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> Token | None:
+    """'“…” ― Jane Roe' (here or on the next line): a dash and a name after a quote sign it."""
+    text = index.text
+    position = quote.end
+    line_breaks = 0
+    while position < len(text) and text[position].isspace():
+        line_breaks += text[position] == "\n"
+        position += 1
+    dash = next((d for d in _DASHES if text.startswith(d, position)), None)
+    if dash is None or line_breaks > 2:
+        return None
+    doc = index.doc
+    first = index.tokens_within(position + len(dash), len(text))
+    name_head: Token | None = None
+    for i in range(first.start, min(first.stop, first.start + _DASH_NAME_MAX_TOKENS)):
+        token = doc[i]
+        if token.text in _DASHES or token.is_space:
+            continue
+        if in_quote[i] >= 0 or token.pos_ != "PROPN" or not token.text[:1].isupper():
+            break
+        name_head = token
+    return name_head
+
+
 def _inside_parentheses(doc: Doc, position: int, floor: int) -> bool:
     depth = 0
     for index in range(position + 1, min(len(doc), position + 8)):
@@ -318,10 +346,14 @@ def find_direct_quotes(
                 attribution.spans = [(lead, quote.end)]
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
+            dash_speaker = _dash_speaker(index, quote, in_quote) if colon_speaker is None else None
             if colon_speaker is not None:
                 attribution.cue = colon_cue
                 attribution.cue_text = colon_cue.text if colon_cue is not None else ":"
                 attribution.speaker_token = colon_speaker
+            elif dash_speaker is not None:
+                attribution.cue_text = _DASHES[0]
+                attribution.speaker_token = dash_speaker
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:

@@ -55,3 +55,8 @@ def test_text_without_quotes_has_no_spans() -> None:
 def test_attribute_values_of_markup_tags_are_not_quotes() -> None:
     text = '<post id="9" author="@harbourwatch" when="2016-01-02">“The ferry is late again,” he wrote.</post>'
     assert quoted_texts(text) == ["“The ferry is late again,”"]
+
+
+def test_closing_mark_at_a_paragraph_start_opens_a_quote() -> None:
+    text = "Intro.\n”We will stay,” she said."
+    assert quoted_texts(text) == ["”We will stay,”"]

@@ -201,3 +201,21 @@ def test_polnear_reported_clause_takes_a_quote_it_only_partly_covers(polnear_ext
     quote = only(polnear_extractor.extract(text), "exhausted")
     assert quote.text.startswith("“They were exhausted.")
     assert quote.text.endswith("still in school")
+
+
+def test_dash_after_a_quote_names_its_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "Readers wrote in about the new tram line.\n\n"
+        "“It saves me twenty minutes every morning and the drivers are friendly.” ― Tilda Vance\n"
+        "“The stops are too far apart for older riders like my mother.”\n- Bruno Keller."
+    )
+    extraction = extractor.extract(text)
+    assert only(extraction, "twenty minutes").speaker == "Tilda Vance"
+    assert only(extraction, "too far apart").speaker == "Bruno Keller"
+
+
+def test_closing_mark_typed_at_the_start_of_a_quote_opens_it(polnear_extractor: QuoteExtractor) -> None:
+    text = "Letters.\n\n”The tram is late every single day this winter.” ― Tilda Vance"
+    quote = only(polnear_extractor.extract(text), "tram is late")
+    assert quote.text.startswith("”The tram")
+    assert quote.speaker == "Tilda Vance"
