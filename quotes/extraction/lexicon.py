@@ -18,6 +18,7 @@ SPEECH_VERBS = """
     criticize criticise praise dismiss pledge threaten accuse blame thank conclude advise inform
     assure remind bark boom thunder rail grumble marvel vent gripe put reason pronounce
     speculate acknowledge hail decry denounce slam blast
+    read chant interject interrupt quote retweet email confess bemoan grouse elaborate
     """.split()
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
@@ -38,6 +39,8 @@ IRREGULAR_FORMS = {
     "seek": ["sought", "seeks", "seeking"],
     "try": ["tried", "tries", "trying"],
     "say": ["said", "says", "saying"],
+    "read": ["reads", "reading"],  # past tense 'read' is the base form
+    "email": ["emailed", "emails", "emailing"],
     "tell": ["told", "tells", "telling"],
     "write": ["wrote", "written", "writes", "writing"],
     "think": ["thought", "thinks", "thinking"],

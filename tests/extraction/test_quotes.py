@@ -219,3 +219,13 @@ def test_closing_mark_typed_at_the_start_of_a_quote_opens_it(polnear_extractor: 
     quote = only(polnear_extractor.extract(text), "tram is late")
     assert quote.text.startswith("”The tram")
     assert quote.speaker == "Tilda Vance"
+
+
+def test_documents_read_and_crowds_chant(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "“The council has ignored the river for a decade,” the petition reads.\n\n"
+        "Outside the hall, dozens of fishermen chanted “Save our river now!” until dusk."
+    )
+    extraction = polnear_extractor.extract(text)
+    assert only(extraction, "ignored the river").cue == "reads"
+    assert only(extraction, "Save our river").cue == "chanted"
