@@ -541,6 +541,37 @@ def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
     return sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
 
 
+_TAIL_BREAKS = {",", ";", "\u2014", "\u2013", "-", "--", "("}
+# Words that open a comment by the writer after a reported clause: '…, which …', '…, though …'.
+_DETACHED_OPENERS = {"which", "where", "who", "whom", "whose", "while", "though", "although", "but"}
+
+
+def _without_detached_tail(index: DocumentIndex, quote_end: int, end: int) -> int:
+    """End of a mixed quote without the writer's own words after its last quote:
+    'said it was “a disgrace,” citing …' or 'said it was “fine” in New York, where he trails'."""
+    doc = index.doc
+    tokens = index.tokens_within(quote_end, end)
+    if not len(tokens):
+        return end
+    # '“a disgrace,” citing …': the comma before the closing mark breaks off the tail too
+    if index.text[:quote_end].rstrip("\"\u201d ").endswith(",") and _opens_detached(doc[tokens[0]]):
+        return quote_end
+    for position in tokens:
+        if doc[position].text in _TAIL_BREAKS and position + 1 < len(doc) and _opens_detached(doc[position + 1]):
+            return _trim_end_chars(index.text, quote_end, doc[position].idx)
+    return end
+
+
+def _opens_detached(token: Token) -> bool:
+    return token.lower_ in _DETACHED_OPENERS or token.tag_ == "VBG"
+
+
+def _trim_end_chars(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\n,;":
+        end -= 1
+    return end
+
+
 def find_attributions(
     doc: Doc, convention: str = "newsdesk", text: str | None = None
 ) -> tuple[list[Attribution], DocumentIndex]:
@@ -577,7 +608,9 @@ def find_attributions(
             attribution.direct = True
             attribution.quoted = overlapping
             # a quote the clause only partly covers is taken whole: it is one speech act
-            attribution.spans = [(min(start, overlapping[0].start), max(end, overlapping[-1].end))]
+            end = max(end, overlapping[-1].end)
+            end = _without_detached_tail(index, overlapping[-1].end, end)
+            attribution.spans = [(min(start, overlapping[0].start), end)]
             absorbed.update(id(q) for q in overlapping)
         kept_indirect.append(attribution)
 

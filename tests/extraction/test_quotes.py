@@ -229,3 +229,18 @@ def test_documents_read_and_crowds_chant(polnear_extractor: QuoteExtractor) -> N
     extraction = polnear_extractor.extract(text)
     assert only(extraction, "ignored the river").cue == "reads"
     assert only(extraction, "Save our river").cue == "chanted"
+
+
+def test_polnear_mixed_quote_leaves_out_the_writers_tail(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "Mayor Helena Brandt said the ferry contract was “a bad deal for the island,” "
+        "citing a report that the writers of the budget had ignored."
+    )
+    quote = only(polnear_extractor.extract(text), "bad deal")
+    assert quote.text == "the ferry contract was “a bad deal for the island,”"
+
+
+def test_polnear_mixed_quote_stops_before_a_relative_clause_after_the_quote(polnear_extractor: QuoteExtractor) -> None:
+    text = "Ida Marsh said the vote was “a turning point” in Northfield, where the plant closed last year."
+    quote = only(polnear_extractor.extract(text), "turning point")
+    assert quote.text.endswith("in Northfield")
