@@ -453,6 +453,17 @@ def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
     )
 
 
+def _within_paragraph(index: DocumentIndex, cue: Token, start: int, end: int) -> tuple[int, int]:
+    """Reported content stays in its cue's paragraph (the parser may run a sentence over a break)."""
+    paragraph = index.paragraph_of(cue.idx)
+    doc = index.doc
+    while start < end and index.paragraph_of(doc[start].idx) < paragraph:
+        start += 1
+    while end > start and index.paragraph_of(doc[end - 1].idx) > paragraph:
+        end -= 1
+    return start, end
+
+
 def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: str) -> list[Attribution]:
     doc = index.doc
     attributions: list[Attribution] = []
@@ -515,6 +526,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
         else:
             continue
         for start, end in ranges:
+            start, end = _within_paragraph(index, token, start, end)
             # PolNeAR's reported content starts at its complementizer: 'said [that the plan failed]'
             start, end = _trim_tokens(doc, start, end, keep_marker=convention == "polnear")
             if end - start < 2:

@@ -244,3 +244,13 @@ def test_polnear_mixed_quote_stops_before_a_relative_clause_after_the_quote(poln
     text = "Ida Marsh said the vote was “a turning point” in Northfield, where the plant closed last year."
     quote = only(polnear_extractor.extract(text), "turning point")
     assert quote.text.endswith("in Northfield")
+
+
+def test_reported_content_stays_in_its_paragraph(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "Mayor Ida Marsh said the council had been told to expect delays\n\n"
+        "“We will fight this all the way to the state court,” she said on Monday."
+    )
+    extraction = polnear_extractor.extract(text)
+    assert all("\n" not in quote.text for quote in extraction.quotes)
+    assert only(extraction, "state court").speaker == "Ida Marsh"
