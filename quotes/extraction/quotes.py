@@ -424,8 +424,8 @@ def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | 
     """Right-hand objects of a cue (up to the one holding a quote), when some object holds a quote."""
     rights = [c for c in cue.rights if c.dep_ in _OBJECT_DEPS]
     holding = next((c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None)
-    if holding is None or not rights:
-        return None
+    if holding is None or not rights or is_cue_token(holding):
+        return None  # 'praised X, calling it "…"': the quote is the inner cue's
     return rights[0].left_edge.i, holding.right_edge.i + 1
 
 

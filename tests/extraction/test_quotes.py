@@ -254,3 +254,9 @@ def test_reported_content_stays_in_its_paragraph(polnear_extractor: QuoteExtract
     extraction = polnear_extractor.extract(text)
     assert all("\n" not in quote.text for quote in extraction.quotes)
     assert only(extraction, "state court").speaker == "Ida Marsh"
+
+
+def test_polnear_quote_under_an_inner_cue_is_not_the_outer_verbs(polnear_extractor: QuoteExtractor) -> None:
+    text = "Mayor Ida Marsh praised the harbour workers for their effort, calling the repair “a small miracle.”"
+    quote = only(polnear_extractor.extract(text), "small miracle")
+    assert "praised" not in quote.text and "effort" not in quote.text
