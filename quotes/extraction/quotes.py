@@ -34,6 +34,8 @@ _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cu
 _EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases inside a clause
 _EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
+_SPEECH_FINAL_PUNCTUATION = (",", "!", "?")
+_SHORT_QUOTE_CUE_GAP = 3  # a short exclamation takes a cue only this close after it ('"No!" Jane Roe shouted')
 
 
 @dataclass
@@ -111,6 +113,8 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
         return None, ""
     short = sum(1 for i in quote_tokens if doc[i].is_alpha) < _SHORT_UNCUED_WORDS
     first, last = quote_tokens[0], quote_tokens[-1]
+    # '"Filth out!" she wrote': an exclamation, question or comma closing the quote marks speech
+    ends_as_speech = index.text[doc[first].idx : doc[last].idx].rstrip()[-1:] in _SPEECH_FINAL_PUNCTUATION
     paragraph = index.paragraph_of(doc[first].idx)
     window_start = sentence_of(doc[first]).start
     window_end = sentence_of(doc[last]).end
@@ -146,7 +150,7 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
             continue
         if len(gap) > _MAX_CUE_DISTANCE:
             continue
-        if short and not governs:
+        if short and not governs and not (ends_as_speech and position > last and len(gap) <= _SHORT_QUOTE_CUE_GAP):
             continue  # a scare-quoted phrase belongs to the clause it sits in, not to a nearby cue
         score = len(gap) - (4 if governs else 0) + (0.5 if position > last else 0)
         if best is None or score < best[0]:

@@ -260,3 +260,14 @@ def test_polnear_quote_under_an_inner_cue_is_not_the_outer_verbs(polnear_extract
     text = "Mayor Ida Marsh praised the harbour workers for their effort, calling the repair “a small miracle.”"
     quote = only(polnear_extractor.extract(text), "small miracle")
     assert "praised" not in quote.text and "effort" not in quote.text
+
+
+def test_short_exclamation_takes_the_cue_right_after_it(polnear_extractor: QuoteExtractor) -> None:
+    text = "The ferry finally docked at noon.\n\n“Not again!” Ida Marsh shouted from the pier, waving her ticket."
+    quote = only(polnear_extractor.extract(text), "Not again")
+    assert quote.speaker == "Ida Marsh"
+
+
+def test_short_scare_quote_does_not_take_a_nearby_cue(polnear_extractor: QuoteExtractor) -> None:
+    text = "The “green corridor” opened on Sunday, Ida Marsh said."
+    assert all(quote.text != "“green corridor”" for quote in polnear_extractor.extract(text).quotes)
