@@ -322,6 +322,25 @@ def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quo
     return doc[start].idx
 
 
+_TITLE_MAX_WORDS = 8
+_TITLE_MIN_WORDS = 2
+# words a title leaves in lower case ('Dateline on Assignment', 'Charlie and the Chocolate Factory')
+_TITLE_SMALL_WORDS = frozenset("a an the and or but nor of in on at to for from by with as vs".split())
+
+
+def _looks_like_title(quoted_text: str) -> bool:
+    """'“The Walking Dead”', '"Meet the Press"': a short quote in title case names a work or a
+    programme, not speech (an exclamation such as '“Lock Her Up!”' still counts as speech)."""
+    inner = quoted_text.strip(" \t\n\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb")
+    if inner.endswith(("!", "?", "!,", "?,")):
+        return False
+    words = [word.strip(".,:;()") for word in inner.split()]
+    words = [word for word in words if any(char.isalpha() for char in word)]
+    if not _TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS or inner.isupper():
+        return False  # capitals throughout: a sign or a chant
+    return all(word[0].isupper() or word.lower() in _TITLE_SMALL_WORDS for word in words) and words[0][0].isupper()
+
+
 def find_direct_quotes(
     index: DocumentIndex,
     quoted: list[QuotedSpan],
@@ -367,6 +386,8 @@ def find_direct_quotes(
         if attribution.speaker_token is None and attribution.continuation_of is None:
             if _words(index.text[quote.start : quote.end]) < _SHORT_UNCUED_WORDS:
                 continue  # scare quotes / titles
+        if _looks_like_title(index.text[quote.start : quote.end]):
+            continue
         attributions.append(attribution)
         previous = attribution
     return attributions

@@ -271,3 +271,13 @@ def test_short_exclamation_takes_the_cue_right_after_it(polnear_extractor: Quote
 def test_short_scare_quote_does_not_take_a_nearby_cue(polnear_extractor: QuoteExtractor) -> None:
     text = "The “green corridor” opened on Sunday, Ida Marsh said."
     assert all(quote.text != "“green corridor”" for quote in polnear_extractor.extract(text).quotes)
+
+
+def test_quoted_title_is_not_speech(extractor: QuoteExtractor) -> None:
+    text = "Ida Marsh, who hosts “Evenings on the Harbour,” said the show would return in May."
+    assert all("Evenings on the Harbour" not in quote.text for quote in extractor.extract(text).quotes)
+
+
+def test_title_case_exclamation_is_still_speech(polnear_extractor: QuoteExtractor) -> None:
+    text = "The ferry finally docked at noon.\n\n“Save Our Ferry!” the passengers chanted on the pier."
+    assert only(polnear_extractor.extract(text), "Save Our Ferry").cue == "chanted"
