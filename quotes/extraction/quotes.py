@@ -137,8 +137,12 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
         else:
             between = range(last + 1, position)
         subject = speaker_token_for_cue(token, in_quote) if token.lower_ != "according" else None
-        if position >= following_start and (subject is None or position - following_start > 4):
-            continue  # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked')
+        if position >= following_start and (
+            subject is None or position - following_start > 4 or _has_own_content(token, in_quote)
+        ):
+            # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked'),
+            # and not one reporting its own clause ('Jane Roe said she would …')
+            continue
         # the speaker's own words ("Jane Roe, who runs a shop,") do not separate quote and cue
         subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None else set()
         gap = [doc[i] for i in between if not doc[i].is_punct and in_quote[i] < 0 and i not in subject_tokens]
@@ -161,6 +165,10 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
     if cue.lower_ == "according":
         return cue, "according to"
     return cue, cue.text
+
+
+def _has_own_content(cue: Token, in_quote: list[int]) -> bool:
+    return any(child.dep_ == "ccomp" and in_quote[child.i] < 0 for child in cue.children)
 
 
 _NP_TOKEN_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM")
@@ -653,7 +661,7 @@ def find_attributions(
 
     if convention == "polnear":
         direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
-        direct = _merge_split_quotes(direct)
+        direct = _merge_split_quotes(direct, index)
         # PolNeAR calls a quote direct only when double quote marks (“ ” or ") are involved
         for attribution in direct + kept_indirect:
             attribution.direct = any(index.text[q.start] in _POLNEAR_DIRECT_MARKS for q in attribution.quoted)
@@ -727,8 +735,21 @@ def _embedded_quote_clauses(
     return found
 
 
-def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
-    """PolNeAR style: '"A," he said. "B."' and re-opened paragraphs become one multi-fragment quote."""
+def _opens_next_paragraph(index: DocumentIndex, attribution: Attribution, previous: Attribution) -> bool:
+    """An uncued quote that opens the paragraph right after the previous quote's (blank lines aside)."""
+    text = index.text
+    paragraph_start = index.paragraph_starts[attribution.paragraph]
+    previous_paragraph = index.paragraph_of(previous.end - 1)
+    if attribution.cue is not None or attribution.paragraph <= previous_paragraph:
+        return False
+    if text[paragraph_start : attribution.start].strip():
+        return False
+    return not text[index.paragraph_starts[previous_paragraph + 1] : paragraph_start].strip()
+
+
+def _merge_split_quotes(direct: list[Attribution], index: DocumentIndex) -> list[Attribution]:
+    """PolNeAR style: '"A," he said. "B."', a quote going on in the next paragraph and re-opened
+    paragraphs become one multi-fragment quote."""
     merged: list[Attribution] = []
     owner: dict[int, Attribution] = {}  # id of a merged-away quote -> the quote that absorbed it
     for attribution in direct:
@@ -740,6 +761,7 @@ def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
             (continued is previous and attribution.paragraph == previous.paragraph)
             or (attribution.cue is not None and previous.cue is not None and attribution.cue.i == previous.cue.i)
             or (attribution.quoted[0].continued_from_previous and continued is previous)
+            or (continued is previous and _opens_next_paragraph(index, attribution, previous))
         )
         if same_act and previous is not None:
             previous.spans.extend(attribution.spans)

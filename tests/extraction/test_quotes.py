@@ -281,3 +281,23 @@ def test_quoted_title_is_not_speech(extractor: QuoteExtractor) -> None:
 def test_title_case_exclamation_is_still_speech(polnear_extractor: QuoteExtractor) -> None:
     text = "The ferry finally docked at noon.\n\n“Save Our Ferry!” the passengers chanted on the pier."
     assert only(polnear_extractor.extract(text), "Save Our Ferry").cue == "chanted"
+
+
+def test_polnear_quote_going_on_in_the_next_paragraph_is_one_act(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "“The harbour will reopen next spring,” Mayor Helena Brandt said on Friday.\n\n"
+        "“We owe that to every family that lives from the sea.”\n\n"
+        "The council meets again in May."
+    )
+    quote = only(polnear_extractor.extract(text), "harbour will reopen")
+    assert len(quote.spans) == 2 and "every family" in quote.text
+
+
+def test_next_sentence_reporting_its_own_clause_is_not_the_quotes_cue(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "“It is a sad day,” Ida Marsh told reporters. “The plant meant everything to this town.” "
+        "Governor Tom Reyes said he would visit the site next week."
+    )
+    quote = only(polnear_extractor.extract(text), "sad day")
+    assert "meant everything" in quote.text
+    assert quote.speaker == "Ida Marsh"
