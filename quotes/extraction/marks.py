@@ -147,8 +147,10 @@ def _pair_double(
     open_at: int | None = None
     opened_as_continuation = False
     first = True
-    for mark in marks:
-        if mark.family != "double":
+    doubles = [mark for mark in marks if mark.family == "double"]
+    nested: set[int] = set()  # positions of an inner quote's marks ('“… what he calls “hell” …”')
+    for number, mark in enumerate(doubles):
+        if mark.position in nested:
             continue
         is_first, first = first, False
         role = mark.role
@@ -161,6 +163,10 @@ def _pair_double(
         if role == EITHER:
             role = CLOSE if open_at is not None else OPEN
         if role == OPEN:
+            following = doubles[number + 1 : number + 3]
+            if open_at is not None and len(following) == 2 and all(m.role == CLOSE for m in following):
+                nested.add(following[0].position)  # an inner quote: its close is not the outer one's
+                continue
             if open_at is not None:
                 # an earlier mark never closed: end it before this one
                 end = _trim_end(text, open_at, mark.position)

@@ -60,3 +60,8 @@ def test_attribute_values_of_markup_tags_are_not_quotes() -> None:
 def test_closing_mark_at_a_paragraph_start_opens_a_quote() -> None:
     text = "Intro.\n”We will stay,” she said."
     assert quoted_texts(text) == ["”We will stay,”"]
+
+
+def test_inner_quote_with_the_same_marks_stays_inside() -> None:
+    text = "“I would rather live in what he calls “chaos” than stay here.” ― Ada Roe"
+    assert quoted_texts(text) == ["“I would rather live in what he calls “chaos” than stay here.”"]
