@@ -14,6 +14,7 @@ Two output conventions are supported because annotation guidelines differ:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -330,6 +331,20 @@ def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quo
     return doc[start].idx
 
 
+# 'SMITH:' or 'SEN. JANE ROE:' opening a transcript line inside quote marks
+_TRANSCRIPT_LABEL = re.compile(r"[\"\u201c]?\s*((?:[A-Z][A-Z.'\-]*\s){0,2}[A-Z][A-Z'\-]+):\s+")
+
+
+def _transcript_label(index: DocumentIndex, quote: QuotedSpan) -> tuple[Token, int] | None:
+    """Speaker token and content start of a quoted transcript line ('"SMITH: We will …"')."""
+    match = _TRANSCRIPT_LABEL.match(index.text, quote.start, quote.end)
+    if match is None or match.end() >= quote.end:
+        return None
+    label_end = match.end(1)
+    speaker = index.doc[index.token_at(label_end - 1)]
+    return speaker, match.end()
+
+
 _TITLE_MAX_WORDS = 8
 _TITLE_MIN_WORDS = 2
 # words a title leaves in lower case ('Dateline on Assignment', 'Charlie and the Chocolate Factory')
@@ -368,6 +383,15 @@ def find_direct_quotes(
         inner = range(tokens.start, tokens.stop)
         paragraph = index.paragraph_of(quote.start)
         attribution = Attribution([(quote.start, quote.end)], True, paragraph=paragraph, quoted=[quote])
+        label = _transcript_label(index, quote)
+        if label is not None:
+            # '"SMITH: We will …"': a transcript line names its speaker before a colon
+            speaker, content_start = label
+            attribution.spans = [(content_start, quote.end)]
+            attribution.speaker_token, attribution.cue_text = speaker, ":"
+            attributions.append(attribution)
+            previous = attribution
+            continue
         cue, cue_text = _cue_for_quote(index, inner, in_quote)
         if cue is not None:
             attribution.cue, attribution.cue_text = cue, cue_text

@@ -301,3 +301,16 @@ def test_next_sentence_reporting_its_own_clause_is_not_the_quotes_cue(polnear_ex
     quote = only(polnear_extractor.extract(text), "sad day")
     assert "meant everything" in quote.text
     assert quote.speaker == "Ida Marsh"
+
+
+def test_quoted_transcript_lines_name_their_speakers(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "The interview went on.\n\n"
+        '"HOLM: Mayor, will the ferry run on Monday night, as the council promised last week?\n\n'
+        '"BRANDT: The ferry will not run tomorrow night. The engineers need another week."'
+    )
+    extraction = polnear_extractor.extract(text)
+    question = only(extraction, "will the ferry")
+    assert question.text.startswith("Mayor, will")
+    assert question.speaker == "HOLM"
+    assert only(extraction, "another week").speaker == "BRANDT"
