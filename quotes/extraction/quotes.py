@@ -679,7 +679,10 @@ def find_attributions(
             # a quote the clause only partly covers is taken whole: it is one speech act
             end = max(end, overlapping[-1].end)
             end = _without_detached_tail(index, overlapping[-1].end, end)
-            attribution.spans = [(min(start, overlapping[0].start), end)]
+            start = min(start, overlapping[0].start)
+            if index.text[start : overlapping[0].start].rstrip().endswith(":"):
+                start = overlapping[0].start  # 'a new message: "…"' - what is said is the quote
+            attribution.spans = [(start, end)]
             absorbed.update(id(q) for q in overlapping)
         kept_indirect.append(attribution)
 

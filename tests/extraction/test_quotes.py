@@ -314,3 +314,9 @@ def test_quoted_transcript_lines_name_their_speakers(polnear_extractor: QuoteExt
     assert question.text.startswith("Mayor, will")
     assert question.speaker == "HOLM"
     assert only(extraction, "another week").speaker == "BRANDT"
+
+
+def test_polnear_quote_after_a_colon_leaves_the_introduction_out(polnear_extractor: QuoteExtractor) -> None:
+    text = 'Marsh has unveiled her new slogan for the campaign: "Ferries, not fares."'
+    quote = only(polnear_extractor.extract(text), "Ferries")
+    assert quote.text == '"Ferries, not fares."'
