@@ -19,6 +19,7 @@ SPEECH_VERBS = """
     assure remind bark boom thunder rail grumble marvel vent gripe put reason pronounce
     speculate acknowledge hail decry denounce slam blast
     read chant interject interrupt quote retweet email confess bemoan grouse elaborate
+    liken label dub portray characterize characterise refer term brand
     """.split()
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
@@ -41,6 +42,8 @@ IRREGULAR_FORMS = {
     "say": ["said", "says", "saying"],
     "read": ["reads", "reading"],  # past tense 'read' is the base form
     "email": ["emailed", "emails", "emailing"],
+    "label": ["labeled", "labelled", "labels", "labeling", "labelling"],
+    "refer": ["referred", "refers", "referring"],
     "tell": ["told", "tells", "telling"],
     "write": ["wrote", "written", "writes", "writing"],
     "think": ["thought", "thinks", "thinking"],

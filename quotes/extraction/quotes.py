@@ -181,7 +181,8 @@ def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
     position = cue.i + 1
     while position < len(doc) and doc[position].text == ",":
         position += 1
-    if position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
+    # 'said retired neurosurgeon Jane Roe': the noun phrase may open with an adjective
+    if position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
         head = None
         while position < len(doc) and doc[position].pos_ in _NP_TOKEN_POS and in_quote[position] < 0:
             if doc[position].pos_ in ("PROPN", "NOUN"):

@@ -320,3 +320,10 @@ def test_polnear_quote_after_a_colon_leaves_the_introduction_out(polnear_extract
     text = 'Marsh has unveiled her new slogan for the campaign: "Ferries, not fares."'
     quote = only(polnear_extractor.extract(text), "Ferries")
     assert quote.text == '"Ferries, not fares."'
+
+
+def test_naming_verbs_report_the_quoted_label(polnear_extractor: QuoteExtractor) -> None:
+    text = "Senator Ida Marsh has repeatedly likened the new toll to “highway robbery.”"
+    quote = only(polnear_extractor.extract(text), "highway robbery")
+    assert quote.speaker == "Ida Marsh"
+    assert quote.cue == "likened"
