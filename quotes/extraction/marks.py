@@ -164,7 +164,16 @@ def _pair_double(
             role = CLOSE if open_at is not None else OPEN
         if role == OPEN:
             following = doubles[number + 1 : number + 3]
-            if open_at is not None and len(following) == 2 and all(m.role == CLOSE for m in following):
+            same_style_inner = len(following) == 2 and all(m.role == CLOSE for m in following)
+            # '"… as “The Journal” wrote …"': curly marks inside a straight quote (or the reverse)
+            other_style_inner = (
+                len(following) >= 1
+                and following[0].role == CLOSE
+                and open_at is not None
+                and _is_straight(text[mark.position]) != _is_straight(text[open_at])
+                and _is_straight(text[following[0].position]) == _is_straight(text[mark.position])
+            )
+            if open_at is not None and (same_style_inner or other_style_inner):
                 nested.add(following[0].position)  # an inner quote: its close is not the outer one's
                 continue
             if open_at is not None:
@@ -188,6 +197,10 @@ def _pair_double(
             spans.append(QuotedSpan(open_at, end, False, opened_as_continuation))
         left_open = True
     return spans, left_open
+
+
+def _is_straight(mark: str) -> bool:
+    return mark in "\"'"
 
 
 def _only_space(text: str, start: int, end: int) -> bool:
