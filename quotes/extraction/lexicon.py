@@ -19,7 +19,7 @@ SPEECH_VERBS = """
     assure remind bark boom thunder rail grumble marvel vent gripe put reason pronounce
     speculate acknowledge hail decry denounce slam blast
     read chant interject interrupt quote retweet email confess bemoan grouse elaborate
-    liken label dub portray characterize characterise refer term brand
+    liken label dub portray characterize characterise refer term brand remember
     """.split()
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.

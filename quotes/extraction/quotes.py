@@ -35,6 +35,8 @@ _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cu
 _EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases inside a clause
 _EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
+# a cue in the sentence after a quote counts when it, or its subject, opens that sentence
+_NEXT_SENTENCE_CUE_START = 4
 _SPEECH_FINAL_PUNCTUATION = (",", "!", "?")
 _SHORT_QUOTE_CUE_GAP = 3  # a short exclamation takes a cue only this close after it ('"No!" Jane Roe shouted')
 
@@ -139,7 +141,9 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
             between = range(last + 1, position)
         subject = speaker_token_for_cue(token, in_quote) if token.lower_ != "according" else None
         if position >= following_start and (
-            subject is None or position - following_start > 4 or _has_own_content(token, in_quote)
+            subject is None
+            or min(position, subject.left_edge.i) - following_start > _NEXT_SENTENCE_CUE_START
+            or _has_own_content(token, in_quote)
         ):
             # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked'),
             # and not one reporting its own clause ('Jane Roe said she would …')
@@ -613,7 +617,7 @@ def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
 
 _TAIL_BREAKS = {",", ";", "\u2014", "\u2013", "-", "--", "("}
 # Words that open a comment by the writer after a reported clause: '…, which …', '…, though …'.
-_DETACHED_OPENERS = {"which", "where", "who", "whom", "whose", "while", "though", "although", "but"}
+_DETACHED_OPENERS = {"which", "where", "who", "whom", "whose", "while", "though", "although", "but", "when"}
 
 
 def _without_detached_tail(index: DocumentIndex, quote_end: int, end: int) -> int:

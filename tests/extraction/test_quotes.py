@@ -327,3 +327,20 @@ def test_naming_verbs_report_the_quoted_label(polnear_extractor: QuoteExtractor)
     quote = only(polnear_extractor.extract(text), "highway robbery")
     assert quote.speaker == "Ida Marsh"
     assert quote.cue == "likened"
+
+
+def test_next_sentence_cue_after_a_long_speaker_phrase(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "The vote is on Monday.\n\n"
+        "“Is the council going to finally fix the ferry? If it doesn't, it should resign!” "
+        "the outspoken harbour master of Northfield, Ida Marsh, posted on Sunday."
+    )
+    quote = only(polnear_extractor.extract(text), "fix the ferry")
+    assert quote.cue == "posted"
+    assert "Marsh" in (quote.speaker or "")
+
+
+def test_polnear_mixed_quote_leaves_out_a_when_clause(polnear_extractor: QuoteExtractor) -> None:
+    text = "Ida Marsh said the toll was “a scandal,” when asked about the bridge on Monday."
+    quote = only(polnear_extractor.extract(text), "scandal")
+    assert quote.text == "the toll was “a scandal,”"
