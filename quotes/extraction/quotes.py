@@ -254,6 +254,24 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
     return None, None
 
 
+def _introducing_cue(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
+    """'Jane Roe said in a statement. "…"': a cue ending the sentence just before a quote, with a
+    subject and nothing reported of its own, introduces that quote."""
+    doc = index.doc
+    if not len(quote_tokens) or quote_tokens[0] == 0:
+        return None
+    sentence = sentence_of(doc[quote_tokens[0]])
+    if sentence.start != quote_tokens[0] or sentence.start == 0:
+        return None
+    previous = sentence_of(doc[sentence.start - 1])
+    if index.text[previous.end_char : quote.start].strip() or any(in_quote[t.i] >= 0 for t in previous):
+        return None
+    root = previous.root
+    if not is_cue_token(root) or _is_negated(root) or _has_own_content(root, in_quote):
+        return None
+    return root if subject_of_cue(root) is not None else None
+
+
 _DASHES = ("\u2015", "\u2014", "\u2013", "--", "-")
 _DASH_NAME_MAX_TOKENS = 6
 
@@ -414,6 +432,9 @@ def find_direct_quotes(
             elif dash_speaker is not None:
                 attribution.cue_text = _DASHES[0]
                 attribution.speaker_token = dash_speaker
+            elif (introducing := _introducing_cue(index, quote, inner, in_quote)) is not None:
+                attribution.cue, attribution.cue_text = introducing, introducing.text
+                attribution.speaker_token = speaker_token_for_cue(introducing, in_quote)
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
         if attribution.speaker_token is None and previous is not None and paragraph - previous.paragraph <= 2:

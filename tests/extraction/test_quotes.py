@@ -344,3 +344,14 @@ def test_polnear_mixed_quote_leaves_out_a_when_clause(polnear_extractor: QuoteEx
     text = "Ida Marsh said the toll was “a scandal,” when asked about the bridge on Monday."
     quote = only(polnear_extractor.extract(text), "scandal")
     assert quote.text == "the toll was “a scandal,”"
+
+
+def test_cue_closing_the_previous_sentence_introduces_a_quote(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "The ferry strike entered its third week.\n\n"
+        "Ida Marsh, the union's spokeswoman, said in a statement.\n\n"
+        "“There is no agreement yet, and the crews will stay on the pier until there is one.”"
+    )
+    quote = only(polnear_extractor.extract(text), "no agreement")
+    assert quote.cue == "said"
+    assert "Marsh" in (quote.speaker or "")
