@@ -35,6 +35,8 @@ _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cu
 _EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases inside a clause
 _EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
+# PolNeAR: a mostly quoted clause with this many words of its own is a mixed quote ('said it "humanizes" her')
+_MIXED_MIN_UNQUOTED_WORDS = 3
 # a cue in the sentence after a quote counts when it, or its subject, opens that sentence
 _NEXT_SENTENCE_CUE_START = 4
 _SPEECH_FINAL_PUNCTUATION = (",", "!", "?")
@@ -632,6 +634,20 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
 # ---------------------------------------------------------------- combining
 
 
+def _unquoted_words(index: DocumentIndex, quoted: list[QuotedSpan], start: int, end: int) -> int:
+    """Words of [start, end) outside quote marks, besides a complementizer ('that', 'whether')."""
+    pieces = []
+    cursor = start
+    for quote in quoted:
+        if quote.end <= start or quote.start >= end:
+            continue
+        pieces.append(index.text[cursor : max(cursor, quote.start)])
+        cursor = max(cursor, quote.end)
+    pieces.append(index.text[cursor:end])
+    words = [w for piece in pieces for w in piece.split() if any(c.isalnum() for c in w)]
+    return sum(1 for w in words if w.lower() not in _COMPLEMENT_MARKERS)
+
+
 def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
     return sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
 
@@ -694,7 +710,10 @@ def find_attributions(
         start, end = attribution.start, attribution.end
         length = max(1, end - start)
         inside = _quoted_chars(quoted, start, end)
-        if inside / length >= 0.6:
+        mostly_quoted = inside / length >= 0.6
+        if mostly_quoted and (
+            convention == "newsdesk" or _unquoted_words(index, quoted, start, end) < _MIXED_MIN_UNQUOTED_WORDS
+        ):
             continue  # the complement is itself a direct quote, handled above
         overlapping = [q for q in quoted if q.start < end and q.end > start]
         if overlapping:

@@ -355,3 +355,9 @@ def test_cue_closing_the_previous_sentence_introduces_a_quote(polnear_extractor:
     quote = only(polnear_extractor.extract(text), "no agreement")
     assert quote.cue == "said"
     assert "Marsh" in (quote.speaker or "")
+
+
+def test_polnear_short_clause_around_a_quote_is_a_mixed_quote(polnear_extractor: QuoteExtractor) -> None:
+    text = "Ida Marsh said the new toll “humiliates every single family in this harbour town” today."
+    quote = only(polnear_extractor.extract(text), "humiliates")
+    assert quote.text.startswith("the new toll “humiliates")
