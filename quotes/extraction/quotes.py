@@ -705,7 +705,7 @@ def find_attributions(
         indirect.extend(_embedded_quote_clauses(index, quoted, direct, indirect, in_quote))
 
     kept_indirect: list[Attribution] = []
-    absorbed: set[int] = set()
+    absorbed: dict[int, Attribution] = {}  # id of a quote taken into a mixed clause -> that clause
     for attribution in indirect:
         start, end = attribution.start, attribution.end
         length = max(1, end - start)
@@ -728,11 +728,11 @@ def find_attributions(
             if index.text[start : overlapping[0].start].rstrip().endswith(":"):
                 start = overlapping[0].start  # 'a new message: "…"' - what is said is the quote
             attribution.spans = [(start, end)]
-            absorbed.update(id(q) for q in overlapping)
+            absorbed.update({id(q): attribution for q in overlapping})
         kept_indirect.append(attribution)
 
     if convention == "polnear":
-        direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
+        direct = _continuations_of_mixed_quotes(index, direct, absorbed)
         direct = _merge_split_quotes(direct, index)
         # PolNeAR calls a quote direct only when double quote marks (“ ” or ") are involved
         for attribution in direct + kept_indirect:
@@ -817,6 +817,30 @@ def _opens_next_paragraph(index: DocumentIndex, attribution: Attribution, previo
     if text[paragraph_start : attribution.start].strip():
         return False
     return not text[index.paragraph_starts[previous_paragraph + 1] : paragraph_start].strip()
+
+
+def _continuations_of_mixed_quotes(
+    index: DocumentIndex, direct: list[Attribution], absorbed: dict[int, Attribution]
+) -> list[Attribution]:
+    """Direct quotes not absorbed into a mixed clause; an uncued quote going on from an absorbed one
+    ('Roe said the plan "failed." "It was doomed."') joins that mixed clause as a further fragment."""
+    kept: list[Attribution] = []
+    for attribution in direct:
+        if id(attribution.quoted[0]) in absorbed:
+            continue
+        continued = attribution.continuation_of
+        mixed = absorbed.get(id(continued.quoted[0])) if continued is not None else None
+        if (
+            mixed is not None
+            and attribution.cue is None
+            and mixed.end <= attribution.start
+            and (attribution.paragraph == mixed.paragraph or _opens_next_paragraph(index, attribution, mixed))
+        ):
+            mixed.spans.extend(attribution.spans)
+            mixed.quoted.extend(attribution.quoted)
+            continue
+        kept.append(attribution)
+    return kept
 
 
 def _merge_split_quotes(direct: list[Attribution], index: DocumentIndex) -> list[Attribution]:

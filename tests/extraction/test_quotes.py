@@ -361,3 +361,13 @@ def test_polnear_short_clause_around_a_quote_is_a_mixed_quote(polnear_extractor:
     text = "Ida Marsh said the new toll “humiliates every single family in this harbour town” today."
     quote = only(polnear_extractor.extract(text), "humiliates")
     assert quote.text.startswith("the new toll “humiliates")
+
+
+def test_polnear_quote_going_on_from_a_mixed_quote_joins_it(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "Ida Marsh said the new toll was “a tax on every family in this town,” adding nothing more. "
+        "“We will fight it in court.”"
+    )
+    quote = only(polnear_extractor.extract(text), "every family")
+    assert quote.text.startswith("the new toll was")
+    assert len(quote.spans) == 2 and "fight it in court" in quote.text
