@@ -36,7 +36,7 @@ _EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases insid
 _EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
 # PolNeAR: a mostly quoted clause with this many words of its own is a mixed quote ('said it "humanizes" her')
-_MIXED_MIN_UNQUOTED_WORDS = 3
+_MIXED_MIN_UNQUOTED_WORDS = 2
 # a cue in the sentence after a quote counts when it, or its subject, opens that sentence
 _NEXT_SENTENCE_CUE_START = 4
 _SPEECH_FINAL_PUNCTUATION = (",", "!", "?")
@@ -719,6 +719,9 @@ def find_attributions(
         if overlapping:
             if convention == "newsdesk":
                 continue  # the quoted phrases stand on their own
+            holder = absorbed.get(id(overlapping[0]))
+            if holder is not None and holder.start <= start and end <= holder.end:
+                continue  # 'said he thinks it is "…"': the outer clause already reports this quote
             attribution.direct = True
             attribution.quoted = overlapping
             # a quote the clause only partly covers is taken whole: it is one speech act

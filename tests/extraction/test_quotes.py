@@ -371,3 +371,10 @@ def test_polnear_quote_going_on_from_a_mixed_quote_joins_it(polnear_extractor: Q
     quote = only(polnear_extractor.extract(text), "every family")
     assert quote.text.startswith("the new toll was")
     assert len(quote.spans) == 2 and "fight it in court" in quote.text
+
+
+def test_polnear_nested_cue_does_not_repeat_the_outer_mixed_quote(polnear_extractor: QuoteExtractor) -> None:
+    text = "Ida Marsh said she believes the new toll is “a tax on every family in this town.”"
+    quotes = [quote for quote in polnear_extractor.extract(text).quotes if "every family" in quote.text]
+    assert len(quotes) == 1
+    assert quotes[0].text.startswith("she believes")
