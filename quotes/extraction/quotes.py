@@ -668,7 +668,14 @@ def _without_detached_tail(index: DocumentIndex, quote_end: int, end: int) -> in
     if index.text[:quote_end].rstrip("\"\u201d ").endswith(",") and _opens_detached(doc[tokens[0]]):
         return quote_end
     for position in tokens:
-        if doc[position].text in _TAIL_BREAKS and position + 1 < len(doc) and _opens_detached(doc[position + 1]):
+        if doc[position].text not in _TAIL_BREAKS or position + 1 >= len(doc):
+            continue
+        following = doc[position + 1]
+        # '… - and he makes sure …': a new clause with its own subject after a break
+        new_clause = (
+            following.lower_ in ("and", "but") and position + 2 < len(doc) and doc[position + 2].dep_ == "nsubj"
+        )
+        if _opens_detached(following) or new_clause:
             return _trim_end_chars(index.text, quote_end, doc[position].idx)
     return end
 

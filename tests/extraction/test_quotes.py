@@ -378,3 +378,9 @@ def test_polnear_nested_cue_does_not_repeat_the_outer_mixed_quote(polnear_extrac
     quotes = [quote for quote in polnear_extractor.extract(text).quotes if "every family" in quote.text]
     assert len(quotes) == 1
     assert quotes[0].text.startswith("she believes")
+
+
+def test_polnear_mixed_quote_stops_before_a_new_clause_after_a_dash(polnear_extractor: QuoteExtractor) -> None:
+    text = "Marsh said the new plan “puts families first” on the island - and she wants a vote on it soon."
+    quote = only(polnear_extractor.extract(text), "puts families first")
+    assert quote.text.endswith("on the island")
