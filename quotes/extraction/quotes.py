@@ -94,7 +94,13 @@ class DocumentIndex:
 _FINITE_VBN_DEPS = ("aux", "nsubj")
 
 
+# 'She went on: "…"', '"…," Trump went on': the phrasal verb 'go on' reports more speech.
+_GO_FORMS = frozenset({"go", "goes", "went", "going", "gone"})
+
+
 def is_cue_token(token: Token) -> bool:
+    if token.lower_ in _GO_FORMS and token.pos_ == "VERB":
+        return any(child.dep_ == "prt" and child.lower_ == "on" for child in token.children)
     if token.lower_ not in CUE_FORMS or token.pos_ not in ("VERB", "AUX"):
         return False
     return token.tag_ != "VBN" or any(child.dep_ in _FINITE_VBN_DEPS for child in token.children)
@@ -571,7 +577,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
             cue_text = "according to"
         elif is_cue_token(token) and not _is_negated(token):
             complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-            if complement is None and CUE_FORMS[token.lower_] in INFINITIVE_CUES:
+            if complement is None and CUE_FORMS.get(token.lower_) in INFINITIVE_CUES:
                 complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
             if complement is not None:
                 start, end = _complement_range(complement)

@@ -384,3 +384,13 @@ def test_polnear_mixed_quote_stops_before_a_new_clause_after_a_dash(polnear_extr
     text = "Marsh said the new plan “puts families first” on the island - and she wants a vote on it soon."
     quote = only(polnear_extractor.extract(text), "puts families first")
     assert quote.text.endswith("on the island")
+
+
+def test_go_on_reports_more_speech(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "“The ferry is late again,” said Ida Marsh, a commuter.\n\n"
+        "She went on: “It is like waiting for a bus that was never on the timetable at all.”"
+    )
+    quote = only(polnear_extractor.extract(text), "waiting for a bus")
+    assert quote.cue == "went"
+    assert quote.speaker == "Ida Marsh"
