@@ -18,6 +18,8 @@ SPEECH_VERBS = """
     criticize criticise praise dismiss pledge threaten accuse blame thank conclude advise inform
     assure remind bark boom thunder rail grumble marvel vent gripe put reason pronounce
     speculate acknowledge hail decry denounce slam blast
+    read chant interject interrupt quote retweet email confess bemoan grouse elaborate
+    liken label dub portray characterize characterise refer term brand remember
     """.split()
 
 # Verbs of thought, belief and evidence: PolNeAR attributes their clausal complements too.
@@ -38,6 +40,10 @@ IRREGULAR_FORMS = {
     "seek": ["sought", "seeks", "seeking"],
     "try": ["tried", "tries", "trying"],
     "say": ["said", "says", "saying"],
+    "read": ["reads", "reading"],  # past tense 'read' is the base form
+    "email": ["emailed", "emails", "emailing"],
+    "label": ["labeled", "labelled", "labels", "labeling", "labelling"],
+    "refer": ["referred", "refers", "referring"],
     "tell": ["told", "tells", "telling"],
     "write": ["wrote", "written", "writes", "writing"],
     "think": ["thought", "thinks", "thinking"],

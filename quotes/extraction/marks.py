@@ -66,7 +66,9 @@ def find_marks(text: str) -> list[QuoteMark]:
         if char in "\u201c\u201e\u00ab\u201f":
             marks.append(QuoteMark(index, 1, OPEN, "double"))
         elif char in "\u201d\u00bb":
-            marks.append(QuoteMark(index, 1, CLOSE, "double"))
+            # a ” opening a paragraph or word ('\n”Fear is …') is a mistyped opening mark
+            mistyped_opening = char == "\u201d" and _classify_double(text, index, 1) == OPEN
+            marks.append(QuoteMark(index, 1, EITHER if mistyped_opening else CLOSE, "double"))
         elif char == '"':
             marks.append(QuoteMark(index, 1, _classify_double(text, index, 1), "double"))
         elif char in "\u2018\u2019'":
@@ -145,8 +147,10 @@ def _pair_double(
     open_at: int | None = None
     opened_as_continuation = False
     first = True
-    for mark in marks:
-        if mark.family != "double":
+    doubles = [mark for mark in marks if mark.family == "double"]
+    nested: set[int] = set()  # positions of an inner quote's marks ('“… what he calls “hell” …”')
+    for number, mark in enumerate(doubles):
+        if mark.position in nested:
             continue
         is_first, first = first, False
         role = mark.role
@@ -159,6 +163,19 @@ def _pair_double(
         if role == EITHER:
             role = CLOSE if open_at is not None else OPEN
         if role == OPEN:
+            following = doubles[number + 1 : number + 3]
+            same_style_inner = len(following) == 2 and all(m.role == CLOSE for m in following)
+            # '"… as “The Journal” wrote …"': curly marks inside a straight quote (or the reverse)
+            other_style_inner = (
+                len(following) >= 1
+                and following[0].role == CLOSE
+                and open_at is not None
+                and _is_straight(text[mark.position]) != _is_straight(text[open_at])
+                and _is_straight(text[following[0].position]) == _is_straight(text[mark.position])
+            )
+            if open_at is not None and (same_style_inner or other_style_inner):
+                nested.add(following[0].position)  # an inner quote: its close is not the outer one's
+                continue
             if open_at is not None:
                 # an earlier mark never closed: end it before this one
                 end = _trim_end(text, open_at, mark.position)
@@ -180,6 +197,10 @@ def _pair_double(
             spans.append(QuotedSpan(open_at, end, False, opened_as_continuation))
         left_open = True
     return spans, left_open
+
+
+def _is_straight(mark: str) -> bool:
+    return mark in "\"'"
 
 
 def _only_space(text: str, start: int, end: int) -> bool:

@@ -14,6 +14,7 @@ Two output conventions are supported because annotation guidelines differ:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -43,6 +44,12 @@ _MAX_CUE_DISTANCE = 12  # content-free tokens allowed between a quote and its cu
 _EMBEDDED_MAX_WORDS = 15  # longer uncued quotes are passages, not phrases inside a clause
 _EMBEDDED_SUBJECT_POS = ("PROPN", "PRON", "NOUN")
 _SHORT_UNCUED_WORDS = 4  # uncued quotes shorter than this are scare quotes, not speech
+# PolNeAR: a mostly quoted clause with this many words of its own is a mixed quote ('said it "humanizes" her')
+_MIXED_MIN_UNQUOTED_WORDS = 2
+# a cue in the sentence after a quote counts when it, or its subject, opens that sentence
+_NEXT_SENTENCE_CUE_START = 4
+_SPEECH_FINAL_PUNCTUATION = (",", "!", "?")
+_SHORT_QUOTE_CUE_GAP = 3  # a short exclamation takes a cue only this close after it ('"No!" Jane Roe shouted')
 
 
 @dataclass
@@ -91,13 +98,21 @@ class DocumentIndex:
         return max(0, bisect.bisect_right(self.token_starts, char_index) - 1)
 
 
+# Children that make a VBN-tagged word a finite verb: 'has said', or 'Trump tweeted' mis-tagged as
+# a participle; without them it is a reduced relative ('the plan announced Monday').
+_FINITE_VBN_DEPS = ("aux", "nsubj")
+
+
+# 'She went on: "…"', '"…," Trump went on': the phrasal verb 'go on' reports more speech.
+_GO_FORMS = frozenset({"go", "goes", "went", "going", "gone"})
+
+
 def is_cue_token(token: Token) -> bool:
-    return (
-        token.lower_ in CUE_FORMS
-        and token.pos_ in ("VERB", "AUX")
-        and not token.tag_ == "VBN"
-        or (token.lower_ in CUE_FORMS and token.tag_ == "VBN" and any(c.dep_ == "aux" for c in token.children))
-    )
+    if token.lower_ in _GO_FORMS and token.pos_ == "VERB":
+        return any(child.dep_ == "prt" and child.lower_ == "on" for child in token.children)
+    if token.lower_ not in CUE_FORMS or token.pos_ not in ("VERB", "AUX"):
+        return False
+    return token.tag_ != "VBN" or any(child.dep_ in _FINITE_VBN_DEPS for child in token.children)
 
 
 def _is_negated(token: Token) -> bool:
@@ -118,6 +133,8 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
         return None, ""
     short = sum(1 for i in quote_tokens if doc[i].is_alpha) < _SHORT_UNCUED_WORDS
     first, last = quote_tokens[0], quote_tokens[-1]
+    # '"Filth out!" she wrote': an exclamation, question or comma closing the quote marks speech
+    ends_as_speech = index.text[doc[first].idx : doc[last].idx].rstrip()[-1:] in _SPEECH_FINAL_PUNCTUATION
     paragraph = index.paragraph_of(doc[first].idx)
     window_start = sentence_of(doc[first]).start
     window_end = sentence_of(doc[last]).end
@@ -140,8 +157,14 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
         else:
             between = range(last + 1, position)
         subject = speaker_token_for_cue(token, in_quote) if token.lower_ != "according" else None
-        if position >= following_start and (subject is None or position - following_start > 4):
-            continue  # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked')
+        if position >= following_start and (
+            subject is None
+            or min(position, subject.left_edge.i) - following_start > _NEXT_SENTENCE_CUE_START
+            or _has_own_content(token, in_quote)
+        ):
+            # in the next sentence only a cue right at its start counts ('He said.', 'Trump asked'),
+            # and not one reporting its own clause ('Jane Roe said she would …')
+            continue
         # the speaker's own words ("Jane Roe, who runs a shop,") do not separate quote and cue
         subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None else set()
         gap = [doc[i] for i in between if not doc[i].is_punct and in_quote[i] < 0 and i not in subject_tokens]
@@ -153,7 +176,7 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
             continue
         if len(gap) > _MAX_CUE_DISTANCE:
             continue
-        if short and not governs:
+        if short and not governs and not (ends_as_speech and position > last and len(gap) <= _SHORT_QUOTE_CUE_GAP):
             continue  # a scare-quoted phrase belongs to the clause it sits in, not to a nearby cue
         score = len(gap) - (4 if governs else 0) + (0.5 if position > last else 0)
         if best is None or score < best[0]:
@@ -166,6 +189,10 @@ def _cue_for_quote(index: DocumentIndex, quote_tokens: range, in_quote: list[int
     return cue, cue.text
 
 
+def _has_own_content(cue: Token, in_quote: list[int]) -> bool:
+    return any(child.dep_ == "ccomp" and in_quote[child.i] < 0 for child in cue.children)
+
+
 _NP_TOKEN_POS = ("PROPN", "NOUN", "ADJ", "DET", "NUM")
 
 
@@ -176,7 +203,13 @@ def _surface_speaker(cue: Token, in_quote: list[int]) -> Token | None:
     while position < len(doc) and doc[position].text == ",":
         position += 1
     inverted = cue.lower_ not in ADDRESSEE_CUE_FORMS
-    if inverted and position < len(doc) and in_quote[position] < 0 and doc[position].pos_ in ("PROPN", "NOUN", "DET"):
+    # 'said retired neurosurgeon Jane Roe': the noun phrase may open with an adjective
+    if (
+        inverted
+        and position < len(doc)
+        and in_quote[position] < 0
+        and doc[position].pos_ in ("PROPN", "NOUN", "DET", "ADJ")
+    ):
         head = None
         while position < len(doc) and doc[position].pos_ in _NP_TOKEN_POS and in_quote[position] < 0:
             if doc[position].pos_ in ("PROPN", "NOUN"):
@@ -248,6 +281,52 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
     return None, None
 
 
+def _introducing_cue(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
+    """'Jane Roe said in a statement. "…"': a cue ending the sentence just before a quote, with a
+    subject and nothing reported of its own, introduces that quote."""
+    doc = index.doc
+    if not len(quote_tokens) or quote_tokens[0] == 0:
+        return None
+    sentence = sentence_of(doc[quote_tokens[0]])
+    if sentence.start != quote_tokens[0] or sentence.start == 0:
+        return None
+    previous = sentence_of(doc[sentence.start - 1])
+    if index.text[previous.end_char : quote.start].strip() or any(in_quote[t.i] >= 0 for t in previous):
+        return None
+    root = previous.root
+    if not is_cue_token(root) or _is_negated(root) or _has_own_content(root, in_quote):
+        return None
+    return root if subject_of_cue(root) is not None else None
+
+
+_DASHES = ("\u2015", "\u2014", "\u2013", "--", "-")
+_DASH_NAME_MAX_TOKENS = 6
+
+
+def _dash_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int]) -> Token | None:
+    """'“…” ― Jane Roe' (here or on the next line): a dash and a name after a quote sign it."""
+    text = index.text
+    position = quote.end
+    line_breaks = 0
+    while position < len(text) and text[position].isspace():
+        line_breaks += text[position] == "\n"
+        position += 1
+    dash = next((d for d in _DASHES if text.startswith(d, position)), None)
+    if dash is None or line_breaks > 2:
+        return None
+    doc = index.doc
+    first = index.tokens_within(position + len(dash), len(text))
+    name_head: Token | None = None
+    for i in range(first.start, min(first.stop, first.start + _DASH_NAME_MAX_TOKENS)):
+        token = doc[i]
+        if token.text in _DASHES or token.is_space:
+            continue
+        if in_quote[i] >= 0 or token.pos_ != "PROPN" or not token.text[:1].isupper():
+            break
+        name_head = token
+    return name_head
+
+
 def _inside_parentheses(doc: Doc, position: int, floor: int) -> bool:
     depth = 0
     for index in range(position + 1, min(len(doc), position + 8)):
@@ -284,12 +363,76 @@ def _sentence_subject(doc: Doc, quote_tokens: range, in_quote: list[int]) -> Tok
     return None
 
 
+def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quote: list[int]) -> int | None:
+    """'He would win "no matter what," one voter said.': start of the unquoted words that open the
+    sentence before a quote whose cue comes after it; the cue reports that whole clause (mixed quote)."""
+    doc = index.doc
+    first = quote_tokens[0]
+    if cue.lower_ == "according" or cue.i <= quote_tokens[-1]:
+        return None
+    sentence = sentence_of(doc[first])
+    lead = [doc[i] for i in range(sentence.start, first)]
+    if any(in_quote[token.i] >= 0 or is_cue_token(token) for token in lead):
+        return None
+    # the clause starts at a subject whose verb holds the quote ('He would win "no matter what"'),
+    # not at an introductory phrase ('In a speech Friday, …')
+    holders = {ancestor.i for i in quote_tokens for ancestor in doc[i].ancestors} | set(quote_tokens)
+    subject = next(
+        (token for token in reversed(lead) if token.dep_ in ("nsubj", "nsubjpass") and token.head.i in holders),
+        None,
+    )
+    if subject is None:
+        return None
+    start = max(sentence.start, subject.left_edge.i)
+    if index.paragraph_of(doc[start].idx) != index.paragraph_of(doc[first].idx):
+        return None
+    return doc[start].idx
+
+
+# 'SMITH:' or 'SEN. JANE ROE:' opening a transcript line inside quote marks
+_TRANSCRIPT_LABEL = re.compile(r"[\"\u201c]?\s*((?:[A-Z][A-Z.'\-]*\s){0,2}[A-Z][A-Z'\-]+):\s+")
+
+
+def _transcript_label(index: DocumentIndex, quote: QuotedSpan) -> tuple[Token, int] | None:
+    """Speaker token and content start of a quoted transcript line ('"SMITH: We will …"')."""
+    match = _TRANSCRIPT_LABEL.match(index.text, quote.start, quote.end)
+    if match is None or match.end() >= quote.end:
+        return None
+    label_end = match.end(1)
+    speaker = index.doc[index.token_at(label_end - 1)]
+    return speaker, match.end()
+
+
+_TITLE_MAX_WORDS = 8
+_TITLE_MIN_WORDS = 2
+# words a title leaves in lower case ('Dateline on Assignment', 'Charlie and the Chocolate Factory')
+_TITLE_SMALL_WORDS = frozenset("a an the and or but nor of in on at to for from by with as vs".split())
+
+
+def _looks_like_title(quoted_text: str) -> bool:
+    """'“The Walking Dead”', '"Meet the Press"': a short quote in title case names a work or a
+    programme, not speech (an exclamation such as '“Lock Her Up!”' still counts as speech)."""
+    inner = quoted_text.strip(" \t\n\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb")
+    if inner.endswith(("!", "?", "!,", "?,")):
+        return False
+    words = [word.strip(".,:;()") for word in inner.split()]
+    words = [word for word in words if any(char.isalpha() for char in word)]
+    if not _TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS or inner.isupper():
+        return False  # capitals throughout: a sign or a chant
+    return all(word[0].isupper() or word.lower() in _TITLE_SMALL_WORDS for word in words) and words[0][0].isupper()
+
+
 def find_direct_quotes(
-    index: DocumentIndex, quoted: list[QuotedSpan], in_quote: list[int], clause_subjects: bool = True
+    index: DocumentIndex,
+    quoted: list[QuotedSpan],
+    in_quote: list[int],
+    clause_subjects: bool = True,
+    mixed_clauses: bool = False,
 ) -> list[Attribution]:
     """Quotes from quote marks, with cue and speaker token; ``clause_subjects``: an uncued quote may
     take the subject of the clause it sits in ('he had "reason to believe"') - off for PolNeAR,
-    where such quotes are mixed attributions of the whole clause (_embedded_quote_clauses)."""
+    where such quotes are mixed attributions of the whole clause (_embedded_quote_clauses);
+    ``mixed_clauses``: a quote continuing an unquoted clause start is reported with it (PolNeAR)."""
     doc = index.doc
     attributions: list[Attribution] = []
     previous: Attribution | None = None
@@ -298,16 +441,35 @@ def find_direct_quotes(
         inner = range(tokens.start, tokens.stop)
         paragraph = index.paragraph_of(quote.start)
         attribution = Attribution([(quote.start, quote.end)], True, paragraph=paragraph, quoted=[quote])
+        label = _transcript_label(index, quote)
+        if label is not None:
+            # '"SMITH: We will …"': a transcript line names its speaker before a colon
+            speaker, content_start = label
+            attribution.spans = [(content_start, quote.end)]
+            attribution.speaker_token, attribution.cue_text = speaker, ":"
+            attributions.append(attribution)
+            previous = attribution
+            continue
         cue, cue_text = _cue_for_quote(index, inner, in_quote)
         if cue is not None:
             attribution.cue, attribution.cue_text = cue, cue_text
             attribution.speaker_token = speaker_token_for_cue(cue, in_quote)
+            lead = _unquoted_lead(index, inner, cue, in_quote) if mixed_clauses else None
+            if lead is not None:
+                attribution.spans = [(lead, quote.end)]
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
+            dash_speaker = _dash_speaker(index, quote, in_quote) if colon_speaker is None else None
             if colon_speaker is not None:
                 attribution.cue = colon_cue
                 attribution.cue_text = colon_cue.text if colon_cue is not None else ":"
                 attribution.speaker_token = colon_speaker
+            elif dash_speaker is not None:
+                attribution.cue_text = _DASHES[0]
+                attribution.speaker_token = dash_speaker
+            elif (introducing := _introducing_cue(index, quote, inner, in_quote)) is not None:
+                attribution.cue, attribution.cue_text = introducing, introducing.text
+                attribution.speaker_token = speaker_token_for_cue(introducing, in_quote)
             elif len(inner) and clause_subjects:
                 attribution.speaker_token = _sentence_subject(doc, inner, in_quote)
         # a short quoted title before a verb ('"Harbour Lights," which …') is not speech
@@ -328,6 +490,8 @@ def find_direct_quotes(
         if attribution.speaker_token is None and attribution.continuation_of is None:
             if _words(index.text[quote.start : quote.end]) < _SHORT_UNCUED_WORDS:
                 continue  # scare quotes / titles
+        if _looks_like_title(index.text[quote.start : quote.end]):
+            continue
         attributions.append(attribution)
         previous = attribution
     return attributions
@@ -389,8 +553,8 @@ def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | 
     """Right-hand objects of a cue (up to the one holding a quote), when some object holds a quote."""
     rights = [c for c in cue.rights if c.dep_ in _OBJECT_DEPS]
     holding = next((c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None)
-    if holding is None or not rights:
-        return None
+    if holding is None or not rights or is_cue_token(holding):
+        return None  # 'praised X, calling it "…"': the quote is the inner cue's
     return rights[0].left_edge.i, holding.right_edge.i + 1
 
 
@@ -418,6 +582,17 @@ def _sentence_has_cue(sentence, besides: Token, in_quote: list[int]) -> bool:
     )
 
 
+def _within_paragraph(index: DocumentIndex, cue: Token, start: int, end: int) -> tuple[int, int]:
+    """Reported content stays in its cue's paragraph (the parser may run a sentence over a break)."""
+    paragraph = index.paragraph_of(cue.idx)
+    doc = index.doc
+    while start < end and index.paragraph_of(doc[start].idx) < paragraph:
+        start += 1
+    while end > start and index.paragraph_of(doc[end - 1].idx) > paragraph:
+        end -= 1
+    return start, end
+
+
 def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: str) -> list[Attribution]:
     doc = index.doc
     attributions: list[Attribution] = []
@@ -440,7 +615,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
             cue_text = "according to"
         elif is_cue_token(token) and not _is_negated(token):
             complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-            if complement is None and CUE_FORMS[token.lower_] in INFINITIVE_CUES:
+            if complement is None and CUE_FORMS.get(token.lower_) in INFINITIVE_CUES:
                 complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
             if complement is not None:
                 start, end = _complement_range(complement)
@@ -480,6 +655,7 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
         else:
             continue
         for start, end in ranges:
+            start, end = _within_paragraph(index, token, start, end)
             # PolNeAR's reported content starts at its complementizer: 'said [that the plan failed]'
             start, end = _trim_tokens(doc, start, end, keep_marker=convention == "polnear")
             if end - start < 2:
@@ -502,8 +678,60 @@ def find_indirect_speech(index: DocumentIndex, in_quote: list[int], convention: 
 # ---------------------------------------------------------------- combining
 
 
+def _unquoted_words(index: DocumentIndex, quoted: list[QuotedSpan], start: int, end: int) -> int:
+    """Words of [start, end) outside quote marks, besides a complementizer ('that', 'whether')."""
+    pieces = []
+    cursor = start
+    for quote in quoted:
+        if quote.end <= start or quote.start >= end:
+            continue
+        pieces.append(index.text[cursor : max(cursor, quote.start)])
+        cursor = max(cursor, quote.end)
+    pieces.append(index.text[cursor:end])
+    words = [w for piece in pieces for w in piece.split() if any(c.isalnum() for c in w)]
+    return sum(1 for w in words if w.lower() not in _COMPLEMENT_MARKERS)
+
+
 def _quoted_chars(quoted: list[QuotedSpan], start: int, end: int) -> int:
     return sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
+
+
+_TAIL_BREAKS = {",", ";", "\u2014", "\u2013", "-", "--", "("}
+# Words that open a comment by the writer after a reported clause: '…, which …', '…, though …'.
+_DETACHED_OPENERS = {"which", "where", "who", "whom", "whose", "while", "though", "although", "but", "when"}
+
+
+def _without_detached_tail(index: DocumentIndex, quote_end: int, end: int) -> int:
+    """End of a mixed quote without the writer's own words after its last quote:
+    'said it was “a disgrace,” citing …' or 'said it was “fine” in New York, where he trails'."""
+    doc = index.doc
+    tokens = index.tokens_within(quote_end, end)
+    if not len(tokens):
+        return end
+    # '“a disgrace,” citing …': the comma before the closing mark breaks off the tail too
+    if index.text[:quote_end].rstrip("\"\u201d ").endswith(",") and _opens_detached(doc[tokens[0]]):
+        return quote_end
+    for position in tokens:
+        if doc[position].text not in _TAIL_BREAKS or position + 1 >= len(doc):
+            continue
+        following = doc[position + 1]
+        # '… - and he makes sure …': a new clause with its own subject after a break
+        new_clause = (
+            following.lower_ in ("and", "but") and position + 2 < len(doc) and doc[position + 2].dep_ == "nsubj"
+        )
+        if _opens_detached(following) or new_clause:
+            return _trim_end_chars(index.text, quote_end, doc[position].idx)
+    return end
+
+
+def _opens_detached(token: Token) -> bool:
+    return token.lower_ in _DETACHED_OPENERS or token.tag_ == "VBG"
+
+
+def _trim_end_chars(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\n,;":
+        end -= 1
+    return end
 
 
 def find_attributions(
@@ -519,32 +747,47 @@ def find_attributions(
         for position in index.tokens_within(quote.start, quote.end):
             in_quote[position] = number
     index.in_quote = in_quote
-    direct = find_direct_quotes(index, quoted, in_quote, clause_subjects=convention != "polnear")
+    direct = find_direct_quotes(
+        index, quoted, in_quote, clause_subjects=convention != "polnear", mixed_clauses=convention == "polnear"
+    )
     indirect = find_indirect_speech(index, in_quote, convention)
 
     if convention == "polnear":
         indirect.extend(_embedded_quote_clauses(index, quoted, direct, indirect, in_quote))
 
     kept_indirect: list[Attribution] = []
-    absorbed: set[int] = set()
+    absorbed: dict[int, Attribution] = {}  # id of a quote taken into a mixed clause -> that clause
     for attribution in indirect:
         start, end = attribution.start, attribution.end
         length = max(1, end - start)
         inside = _quoted_chars(quoted, start, end)
-        if inside / length >= 0.6:
+        mostly_quoted = inside / length >= 0.6
+        if mostly_quoted and (
+            convention == "newsdesk" or _unquoted_words(index, quoted, start, end) < _MIXED_MIN_UNQUOTED_WORDS
+        ):
             continue  # the complement is itself a direct quote, handled above
         overlapping = [q for q in quoted if q.start < end and q.end > start]
         if overlapping:
             if convention == "newsdesk":
                 continue  # the quoted phrases stand on their own
+            holder = absorbed.get(id(overlapping[0]))
+            if holder is not None and holder.start <= start and end <= holder.end:
+                continue  # 'said he thinks it is "…"': the outer clause already reports this quote
             attribution.direct = True
             attribution.quoted = overlapping
-            absorbed.update(id(q) for q in overlapping)
+            # a quote the clause only partly covers is taken whole: it is one speech act
+            end = max(end, overlapping[-1].end)
+            end = _without_detached_tail(index, overlapping[-1].end, end)
+            start = min(start, overlapping[0].start)
+            if index.text[start : overlapping[0].start].rstrip().endswith(":"):
+                start = overlapping[0].start  # 'a new message: "…"' - what is said is the quote
+            attribution.spans = [(start, end)]
+            absorbed.update({id(q): attribution for q in overlapping})
         kept_indirect.append(attribution)
 
     if convention == "polnear":
-        direct = [a for a in direct if id(a.quoted[0]) not in absorbed]
-        direct = _merge_split_quotes(direct)
+        direct = _continuations_of_mixed_quotes(index, direct, absorbed)
+        direct = _merge_split_quotes(direct, index)
         for attribution in direct + kept_indirect:
             # PolNeAR gives '"…," Roe said, according to CNN.' and 'According to CNN, Roe said …'
             # to the outer source, CNN
@@ -625,8 +868,45 @@ def _embedded_quote_clauses(
     return found
 
 
-def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
-    """PolNeAR style: '"A," he said. "B."' and re-opened paragraphs become one multi-fragment quote."""
+def _opens_next_paragraph(index: DocumentIndex, attribution: Attribution, previous: Attribution) -> bool:
+    """An uncued quote that opens the paragraph right after the previous quote's (blank lines aside)."""
+    text = index.text
+    paragraph_start = index.paragraph_starts[attribution.paragraph]
+    previous_paragraph = index.paragraph_of(previous.end - 1)
+    if attribution.cue is not None or attribution.paragraph <= previous_paragraph:
+        return False
+    if text[paragraph_start : attribution.start].strip():
+        return False
+    return not text[index.paragraph_starts[previous_paragraph + 1] : paragraph_start].strip()
+
+
+def _continuations_of_mixed_quotes(
+    index: DocumentIndex, direct: list[Attribution], absorbed: dict[int, Attribution]
+) -> list[Attribution]:
+    """Direct quotes not absorbed into a mixed clause; an uncued quote going on from an absorbed one
+    ('Roe said the plan "failed." "It was doomed."') joins that mixed clause as a further fragment."""
+    kept: list[Attribution] = []
+    for attribution in direct:
+        if id(attribution.quoted[0]) in absorbed:
+            continue
+        continued = attribution.continuation_of
+        mixed = absorbed.get(id(continued.quoted[0])) if continued is not None else None
+        if (
+            mixed is not None
+            and attribution.cue is None
+            and mixed.end <= attribution.start
+            and (attribution.paragraph == mixed.paragraph or _opens_next_paragraph(index, attribution, mixed))
+        ):
+            mixed.spans.extend(attribution.spans)
+            mixed.quoted.extend(attribution.quoted)
+            continue
+        kept.append(attribution)
+    return kept
+
+
+def _merge_split_quotes(direct: list[Attribution], index: DocumentIndex) -> list[Attribution]:
+    """PolNeAR style: '"A," he said. "B."', a quote going on in the next paragraph and re-opened
+    paragraphs become one multi-fragment quote."""
     merged: list[Attribution] = []
     owner: dict[int, Attribution] = {}  # id of a merged-away quote -> the quote that absorbed it
     for attribution in direct:
@@ -638,6 +918,7 @@ def _merge_split_quotes(direct: list[Attribution]) -> list[Attribution]:
             (continued is previous and attribution.paragraph == previous.paragraph)
             or (attribution.cue is not None and previous.cue is not None and attribution.cue.i == previous.cue.i)
             or (attribution.quoted[0].continued_from_previous and continued is previous)
+            or (continued is previous and _opens_next_paragraph(index, attribution, previous))
         )
         if same_act and previous is not None:
             previous.spans.extend(attribution.spans)

@@ -55,3 +55,19 @@ def test_text_without_quotes_has_no_spans() -> None:
 def test_attribute_values_of_markup_tags_are_not_quotes() -> None:
     text = '<post id="9" author="@harbourwatch" when="2016-01-02">“The ferry is late again,” he wrote.</post>'
     assert quoted_texts(text) == ["“The ferry is late again,”"]
+
+
+def test_closing_mark_at_a_paragraph_start_opens_a_quote() -> None:
+    text = "Intro.\n”We will stay,” she said."
+    assert quoted_texts(text) == ["”We will stay,”"]
+
+
+def test_inner_quote_with_the_same_marks_stays_inside() -> None:
+    text = "“I would rather live in what he calls “chaos” than stay here.” ― Ada Roe"
+    assert quoted_texts(text) == ["“I would rather live in what he calls “chaos” than stay here.”"]
+
+
+def test_curly_quote_inside_an_unclosed_straight_quote_stays_inside() -> None:
+    # a quoted transcript paragraph that the next paragraph re-opens, holding a curly-quoted title
+    text = '"HOLM: But, as “The Harbour Gazette” wrote, the ferry is late again.\n"BRANDT: It is not."'
+    assert quoted_texts(text)[0] == '"HOLM: But, as “The Harbour Gazette” wrote, the ferry is late again.'
