@@ -30,6 +30,7 @@ NONE_KINDS: tuple[str, ...] = ("neutral", "off_topic")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ARTIFACT = PACKAGE_DIR / "artifacts" / "stance-lora.pt"
+TOPIC_HEAD_FORMAT = "newsdesk-stance-head/2"  # /1 refitted the whole head; /2 is an adapter beside it
 BASE_MODEL_TAG = "minilm-l6"
 
 # Token budgets (see module docstring).
@@ -37,6 +38,10 @@ MAX_TOPIC_TOKENS = 24
 MAX_QUOTE_TOKENS = 72
 MAX_SPEAKER_TOKENS = 8
 CONTEXT_FILL_TO = 56  # add context tokens until the sequence is this long
+LAST_LAYER = 6  # hidden_states[6] of MiniLM-L6 is its last layer
+# What a topic adapter reads: the embeddings, the middle and the last layer. The middle layers still
+# carry a topic's own words ("35-hour week"), which the tuned top layers abstract away.
+ADAPTER_LAYERS: tuple[int, ...] = (0, 3, 6)
 MAX_CHARS = 4000  # a "huge" text is cut before tokenising; the token budget cuts it anyway
 
 LORA_TARGETS: tuple[str, ...] = (
@@ -171,6 +176,13 @@ def build_head(hidden_size: int = 384, inner_size: int = 256, dropout: float = 0
     )
 
 
+def build_adapter(hidden_size: int = 384) -> Any:
+    """A topic's correction of the head's logits, read from ADAPTER_LAYERS (standardisation folded in)."""
+    from torch import nn
+
+    return nn.Linear(hidden_size * len(ADAPTER_LAYERS), len(INNER_LABELS))
+
+
 def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
     mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
@@ -298,30 +310,46 @@ class StanceModel:
     base_version: str
     quantized: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)
+    # A topic's correction of the head, learned from its human labels (see training.train_head).
+    adapter: Any = None
 
-    def encode_features(self, items: Sequence[StanceInput], batch_size: int = 32) -> torch.Tensor:
-        """Pooled encoder features (the head's input), in the order of `items`."""
+    def pooled_states(
+        self, items: Sequence[StanceInput], layers: Sequence[int] = (LAST_LAYER,), batch_size: int = 32
+    ) -> torch.Tensor:
+        """Mean-pooled hidden states of `layers` (0 = embeddings), side by side, in the order of `items`."""
         import torch
 
+        width = self.head[1].in_features
+        states = torch.zeros((len(items), width * len(layers)))
         if not items:
-            return torch.zeros((0, self.head[1].in_features))
+            return states
         encoded = self.input_encoder.encode(items)
         pad_id = self.input_encoder.tokenizer.pad_token_id
-        features = torch.zeros((len(items), self.head[1].in_features))
+        only_last = tuple(layers) == (LAST_LAYER,)
         with torch.inference_mode():
             for batch_indices in length_buckets([len(e.input_ids) for e in encoded], batch_size):
                 tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
-                hidden = self.encoder(**tensors).last_hidden_state
-                features[batch_indices] = mean_pool(hidden, tensors["attention_mask"])
-        return features
+                output = self.encoder(**tensors, output_hidden_states=not only_last)
+                hidden = [output.last_hidden_state] if only_last else [output.hidden_states[i] for i in layers]
+                states[batch_indices] = torch.cat([mean_pool(h, tensors["attention_mask"]) for h in hidden], dim=-1)
+        return states
+
+    def encode_features(self, items: Sequence[StanceInput], batch_size: int = 32) -> torch.Tensor:
+        """Pooled last-layer features (the head's input), in the order of `items`."""
+        return self.pooled_states(items, (LAST_LAYER,), batch_size)
 
     def predict_proba(self, items: Sequence[StanceInput], batch_size: int = 32) -> torch.Tensor:
         """Inner 4-class probabilities (favor, against, neutral, off_topic)."""
         import torch
 
-        features = self.encode_features(items, batch_size)
+        if self.adapter is None:
+            with torch.inference_mode():
+                return torch.softmax(self.head(self.encode_features(items, batch_size)), dim=-1)
+        states = self.pooled_states(items, (LAST_LAYER, *ADAPTER_LAYERS), batch_size)
+        width = self.head[1].in_features
         with torch.inference_mode():
-            return torch.softmax(self.head(features), dim=-1)
+            logits = self.head(states[:, :width]) + self.adapter(states[:, width:])
+            return torch.softmax(logits, dim=-1)
 
     def predict(self, items: Sequence[StanceInput], batch_size: int = 32) -> list[StanceResult]:
         """Length-bucketed batches under torch.inference_mode(); results in input order."""
@@ -404,7 +432,6 @@ def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | No
     version it must match).
     Call lazily inside the worker child, never at import time (torch and fork do not mix).
     """
-    import copy
 
     use_quantize = _quantize_enabled() if quantize is None else quantize
     key = (str(Path(head_path).resolve()) if head_path else "", str(use_quantize))
@@ -416,8 +443,10 @@ def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | No
         base_path = Path(os.environ.get("STANCE_BASE_ARTIFACT", "").strip() or DEFAULT_ARTIFACT)
         if head_path is not None:
             artifact = load_artifact(head_path)
-            if artifact.get("format") == "newsdesk-stance-head/1":
+            if artifact.get("format") == TOPIC_HEAD_FORMAT:
                 topic_head = artifact
+            elif str(artifact.get("format", "")).startswith("newsdesk-stance-head/"):
+                raise ValueError(f"{head_path} is a topic head of an older format: retrain it")
             else:
                 base_path = Path(head_path)
         base_key = f"{Path(base_path).resolve()}|{use_quantize}"
@@ -431,9 +460,9 @@ def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | No
                 raise ValueError(
                     f"head {head_path} was trained on base {expected}, loaded base is {base_version}: retrain it"
                 )
-            head = copy.deepcopy(head)
-            head.load_state_dict({k: v.float() for k, v in topic_head["head"].items()})
-            head.eval()
+            adapter = build_adapter(head[1].in_features)
+            adapter.load_state_dict({k: v.float() for k, v in topic_head["adapter"].items()})
+            adapter.eval()
             model_version = f"{base_version}+head-{file_digest(Path(head_path))}"
         model = StanceModel(
             encoder=encoder,
@@ -443,6 +472,7 @@ def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | No
             base_version=base_version,
             quantized=quantized,
             metadata=dict(metadata, topic=topic_head.get("topic", "") if topic_head else ""),
+            adapter=adapter if topic_head is not None else None,
         )
         _CACHE[key] = model
         return model

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -16,12 +16,16 @@ from typing import Any
 
 from .data import Example
 from .model import (
+    ADAPTER_LAYERS,
     INNER_LABELS,
     LABELS,
+    LAST_LAYER,
+    TOPIC_HEAD_FORMAT,
     InputEncoder,
     StanceModel,
     add_lora,
     base_model_dir,
+    build_adapter,
     build_head,
     default_num_threads,
     file_digest,
@@ -233,9 +237,9 @@ def train_base(
 
 @dataclass
 class HeadArtifact:
-    """A head adapted to one topic; save() it and load with get_model(head_path=...)."""
+    """A topic's adapter (beside the shared head); save() it and load with get_model(head_path=...)."""
 
-    head_state: dict[str, Any]
+    adapter_state: dict[str, Any]
     base_version: str
     topic: str = ""
     n_examples: int = 0
@@ -249,12 +253,12 @@ class HeadArtifact:
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save(
             {
-                "format": "newsdesk-stance-head/1",
+                "format": TOPIC_HEAD_FORMAT,
                 "base_version": self.base_version,
                 "topic": self.topic,
                 "n_examples": self.n_examples,
                 "label_counts": self.label_counts,
-                "head": self.head_state,
+                "adapter": self.adapter_state,
             },
             path,
         )
@@ -265,18 +269,15 @@ class HeadArtifact:
         return f"{self.base_version}+head-{file_digest(Path(path))}"
 
     def apply(self, base: StanceModel) -> StanceModel:
-        """An in-memory model using this head (no file needed), sharing the base encoder."""
-        head = copy.deepcopy(base.head)
-        head.load_state_dict(self.head_state)
-        head.eval()
-        return StanceModel(
-            encoder=base.encoder,
-            head=head,
-            input_encoder=base.input_encoder,
+        """An in-memory model using this adapter (no file needed), sharing the base encoder and head."""
+        adapter = build_adapter(base.head[1].in_features)
+        adapter.load_state_dict(self.adapter_state)
+        adapter.eval()
+        return dataclasses.replace(
+            base,
             model_version=f"{base.base_version}+head-mem",
-            base_version=base.base_version,
-            quantized=base.quantized,
             metadata=dict(base.metadata, topic=self.topic),
+            adapter=adapter,
         )
 
 
@@ -285,17 +286,19 @@ def train_head(
     *,
     base: StanceModel | None = None,
     seed: int = 0,
-    epochs: int = 60,
-    lr: float = 3e-3,
-    anchor: float = 0.05,
+    steps: int = 300,
+    lr: float = 1e-2,
+    l2: float = 1e-2,
     topic: str = "",
 ) -> HeadArtifact:
-    """Adapt the head to labelled examples of one topic (learning from corrections).
+    """Learn one topic from its labelled examples (learning from corrections).
 
-    The encoder stays frozen, so features are computed once (~0.01 s per example) and the
-    head is fitted full-batch: seconds for 300 examples. `anchor` pulls the weights back to
-    the base head so 30 labels shift the decision, not wipe out what the base knew.
-    Labels: favor | against | none | neutral | off_topic.
+    The encoder and the shared head stay frozen; a linear adapter over the pooled states of
+    ADAPTER_LAYERS is added to the head's logits, starting from zero (= the base model), fitted
+    full-batch with an L2 pull toward zero. The states are computed once (~0.01 s per example),
+    so 30 labels fit in about a second. Over the last layer alone (what the head reads) 30 labels
+    gained +0.09 macro-F1 on unseen news topics; reading the middle layers too gained +0.16
+    (MODEL_CARD.md). Labels: favor | against | none | neutral | off_topic.
     """
     import torch
 
@@ -303,29 +306,32 @@ def train_head(
         raise ValueError("train_head needs at least one labelled example")
     started = time.monotonic()
     base = base or get_model()
-    seed_everything(seed)
-    features = base.encode_features([item for item, _ in examples])
     labels = [label for _, label in examples]
     mask = target_mask(labels)
+    seed_everything(seed)
+    width = base.head[1].in_features
+    states = base.pooled_states([item for item, _ in examples], (LAST_LAYER, *ADAPTER_LAYERS))
+    with torch.no_grad():
+        base_logits = base.head.eval()(states[:, :width])
+    inputs = states[:, width:]
+    mean, scale = inputs.mean(0), inputs.std(0, unbiased=False) + 1e-6
+    standardized = (inputs - mean) / scale
     # Balance classes so a topic with 25 "against" and 5 "favor" still learns "favor".
     label_counts = {label: labels.count(label) for label in sorted(set(labels))}
     weights = torch.tensor([1.0 / label_counts[label] for label in labels])
-    head = copy.deepcopy(base.head)
-    for param in head.parameters():
-        param.requires_grad = True
-    anchors = [p.detach().clone() for p in head.parameters()]
-    head.train()
-    optimizer = torch.optim.Adam(head.parameters(), lr=lr)
-    for _ in range(epochs):
-        logits = head(features)
-        loss = set_of_labels_loss(logits, mask, weights)
-        loss = loss + anchor * sum(((p - a) ** 2).sum() for p, a in zip(head.parameters(), anchors, strict=True))
+    weight = torch.zeros((inputs.shape[1], len(INNER_LABELS)), requires_grad=True)
+    bias = torch.zeros(len(INNER_LABELS), requires_grad=True)
+    optimizer = torch.optim.Adam([weight, bias], lr=lr)
+    for _ in range(steps):
+        logits = base_logits + standardized @ weight + bias
+        loss = set_of_labels_loss(logits, mask, weights) + l2 * (weight**2).sum()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-    head.eval()
+    # Fold the standardisation into one Linear: (x - mean) / scale @ W + b.
+    folded = (weight / scale[:, None]).detach()
     return HeadArtifact(
-        head_state={k: v.detach().clone() for k, v in head.state_dict().items()},
+        adapter_state={"weight": folded.T.contiguous(), "bias": (bias - (mean / scale) @ weight).detach()},
         base_version=base.base_version,
         topic=topic,
         n_examples=len(examples),

@@ -45,8 +45,8 @@ def test_train_head_is_deterministic(stance_model, zephyr_head) -> None:
     examples = [(StanceInput(text=t, topic=TOPIC), "against") for t in TRAIN_AGAINST]
     examples.append((StanceInput(text="The weather was mild on Sunday.", topic=TOPIC), "none"))
     again = train_head(examples, base=stance_model, seed=0, topic=TOPIC)
-    for key, tensor in zephyr_head.head_state.items():
-        assert tensor.equal(again.head_state[key])
+    for key, tensor in zephyr_head.adapter_state.items():
+        assert tensor.equal(again.adapter_state[key])
 
 
 def test_saved_head_round_trips_with_its_own_version(stance_model, zephyr_head, tmp_path) -> None:
@@ -71,3 +71,18 @@ def test_head_from_another_base_is_refused(zephyr_head, tmp_path) -> None:
 def test_unknown_label_is_rejected(stance_model) -> None:
     with pytest.raises(ValueError, match="unknown label"):
         train_head([(StanceInput(text="a", topic=TOPIC), "maybe")], base=stance_model)
+
+
+def test_head_of_an_older_format_is_refused(tmp_path) -> None:
+    import torch
+
+    path = tmp_path / "old.pt"
+    torch.save({"format": "newsdesk-stance-head/1", "head": {}}, path)
+    with pytest.raises(ValueError, match="older format: retrain it"):
+        get_model(path)
+
+
+def test_adapter_shares_the_encoder_and_head_and_leaves_the_base_alone(stance_model, zephyr_head) -> None:
+    adapted = zephyr_head.apply(stance_model)
+    assert adapted.head is stance_model.head and adapted.encoder is stance_model.encoder
+    assert stance_model.adapter is None
