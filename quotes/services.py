@@ -216,7 +216,13 @@ def _stance_model_for(topic: Topic) -> stance.StanceModel:
             temporary = head_path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(head)
             temporary.replace(head_path)  # atomic: another worker never reads half a file
-    return stance.get_model(head_path)
+    try:
+        return stance.get_model(head_path)
+    except ValueError as error:
+        # A head fitted on an earlier base model: classify with the shared model until the
+        # topic is retrained, rather than fail every quote.
+        logger.warning("Topic %s: %s; using the shared model", topic.slug, error)
+        return stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None)
 
 
 def topic_retrain(*, topic: Topic, force: bool = False) -> bool:

@@ -78,3 +78,16 @@ def test_retraining_fits_a_topic_head_and_reclassifies_only_model_labels(
     human = {row.quote_id: row.label for row in Stance.objects.filter(source=Stance.Source.HUMAN)}
     assert human == {quote.pk: label for quote, (_, label) in zip(labelled, SAYINGS[:4], strict=True)}
     assert services.topic_retrain(topic=topic) is False  # no new labels: nothing to do
+
+
+def test_a_head_from_an_earlier_base_falls_back_to_the_shared_model(topic, quotes_on_topic, tmp_path):
+    import torch
+
+    stale = tmp_path / "stale.pt"
+    torch.save({"format": "newsdesk-stance-head/1", "head": {}}, stale)
+    topic.stance_head = stale.read_bytes()
+    topic.stance_model_version = "minilm-l6+lora-1999.01.01.deadbeef00+head-0"
+    topic.save()
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic])
+    versions = set(Stance.objects.filter(topic=topic).values_list("model_version", flat=True))
+    assert len(versions) == 1 and "+head-" not in versions.pop()
