@@ -295,6 +295,8 @@ class SpeakerResolver:
         # (token index, canonical name) of every person mention, in order
         self.person_mentions: list[tuple[int, str]] = []
         self._surname_index: dict[str, list[str]] = {}
+        # canonical name (or None) of each subject pronoun resolved while chaining pronouns
+        self._pronoun_names: dict[int, str | None] = {}
         self._collect_people()
 
     # ------------------------------------------------------------ registry
@@ -522,6 +524,14 @@ class SpeakerResolver:
         ]
         if own_speakers:
             return self._pronoun_result(own_speakers[-1], pronoun)
+        # 'Roe was talking about taxes when he told …': the subject of a clause the pronoun's clause hangs from
+        governing = [
+            name
+            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if doc[index].dep_ in SUBJECT_DEPS and doc[index].head.is_ancestor(pronoun)
+        ]
+        if governing:
+            return self._pronoun_result(governing[-1], pronoun)
         sentences = []
         sentence = own_sentence
         while len(sentences) < 40 and sentence.start > 0:
@@ -538,6 +548,13 @@ class SpeakerResolver:
         for distance, sentence in enumerate(sentences):
             in_sentence = self._compatible_mentions(sentence, pronoun, gender)
             subjects = [m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions]
+            # 'Roe arrived. He met Poe. […] "…," he said': with no named subject, a same-gender
+            # subject pronoun stands for the person it resolves to
+            chained = None
+            if not subjects and sentence.start != own_sentence.start:
+                chained = self._chained_pronoun(sentence, pronoun, gender, -1)
+            if chained is not None:
+                return self._pronoun_result(chained, pronoun)
             if subjects:
                 return self._pronoun_result(subjects[-1][1], pronoun)
             if in_sentence and fallback is None:
@@ -545,6 +562,19 @@ class SpeakerResolver:
             if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
                 break
         return self._pronoun_result(fallback, pronoun) if fallback else None
+
+    def _chained_pronoun(self, sentence: Span, pronoun: Token, gender: str, after: int) -> str | None:
+        """Person a same-gender subject pronoun in ``sentence`` (after ``after``, before ``pronoun``) stands for."""
+        pronouns = MALE_PRONOUNS if gender == "m" else FEMALE_PRONOUNS
+        for index in range(min(pronoun.i, sentence.end) - 1, max(after, sentence.start - 1), -1):
+            token = self.doc[index]
+            if token.lower_ in pronouns and token.dep_ in SUBJECT_DEPS and self.in_quote[index] < 0:
+                if index not in self._pronoun_names:
+                    self._pronoun_names[index] = None  # guards against cycles
+                    resolved = self._resolve_pronoun(token, gender)
+                    self._pronoun_names[index] = resolved.name if resolved is not None else None
+                return self._pronoun_names[index]
+        return None
 
     def _compatible_mentions(self, sentence: Span, pronoun: Token, gender: str) -> list[tuple[int, str]]:
         """Person mentions in ``sentence`` before the pronoun, outside quotes, of a compatible gender."""

@@ -194,3 +194,19 @@ def test_the_speaker_after_a_quote_may_carry_a_prepositional_phrase(polnear_extr
 def test_a_surname_that_is_also_a_time_word_still_speaks(extractor: QuoteExtractor) -> None:
     text = '"The platform no longer welcomes people like us," Kristen Day said on Monday.'
     assert quote_with(extractor.extract(text).quotes, "platform").speaker == "Kristen Day"
+
+
+def test_a_subject_pronoun_further_back_stands_for_its_own_antecedent(extractor: QuoteExtractor) -> None:
+    text = (
+        "Governor Alan Pike arrived in the port town on Friday. He spoke with Ben Ruiz at the docks. "
+        'The weather was cold. Crowds gathered by the water. "We need a new pier," he said.'
+    )
+    assert quote_with(extractor.extract(text).quotes, "new pier").speaker == "Alan Pike"
+
+
+def test_the_subject_of_the_clause_a_pronoun_hangs_from_is_its_antecedent(extractor: QuoteExtractor) -> None:
+    text = (
+        '"The budget is tight," Councillor Rita Moss said. '
+        'Mayor Dana Holt was touring the plant when she told reporters, "The jobs are coming back."'
+    )
+    assert quote_with(extractor.extract(text).quotes, "jobs are coming").speaker == "Dana Holt"
