@@ -389,6 +389,33 @@ def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quo
     return doc[start].idx
 
 
+def _governing_clause(
+    index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, cue: Token, in_quote: list[int]
+) -> tuple[int, int] | None:
+    """'emphasized the threat that “Islamic terrorism” poses to the world': a short quote inside the
+    object of a cue before it is reported with that whole object (a PolNeAR mixed quote)."""
+    doc = index.doc
+    inner = next((i for i in quote_tokens if not doc[i].is_punct), None)
+    if inner is None or cue.i >= quote_tokens[0] or _words(index.text[quote.start : quote.end]) > _EMBEDDED_MAX_WORDS:
+        return None
+    if sentence_of(cue).start != sentence_of(doc[inner]).start:
+        return None
+    holder = next((t for t in [doc[inner], *doc[inner].ancestors] if t.head.i == cue.i and t.i != cue.i), None)
+    if holder is None or holder.i < cue.i or holder.left_edge.i <= cue.i:
+        return None
+    start, end = _trim_tokens(doc, holder.left_edge.i, quote_tokens[0], keep_marker=True)
+    if not any(in_quote[i] < 0 and not doc[i].is_punct for i in range(start, end)):
+        return None  # 'said "…"': the quote is all there is
+    if index.paragraph_of(doc[start].idx) != index.paragraph_of(quote.start):
+        return None
+    _, tail = _trim_tokens(doc, quote_tokens[-1] + 1, max(quote_tokens[-1] + 1, holder.right_edge.i + 1))
+    char_end = quote.end
+    if tail > quote_tokens[-1] + 1:
+        char_end = max(quote.end, doc[tail - 1].idx + len(doc[tail - 1].text))
+        char_end = _without_detached_tail(index, quote.end, char_end)
+    return doc[start].idx, char_end
+
+
 # 'SMITH:' or 'SEN. JANE ROE:' opening a transcript line inside quote marks
 _TRANSCRIPT_LABEL = re.compile(r"[\"\u201c]?\s*((?:[A-Z][A-Z.'\-]*\s){0,2}[A-Z][A-Z'\-]+):\s+")
 
@@ -457,6 +484,8 @@ def find_direct_quotes(
             lead = _unquoted_lead(index, inner, cue, in_quote) if mixed_clauses else None
             if lead is not None:
                 attribution.spans = [(lead, quote.end)]
+            elif mixed_clauses and (clause := _governing_clause(index, quote, inner, cue, in_quote)) is not None:
+                attribution.spans = [clause]
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
             dash_speaker = _dash_speaker(index, quote, in_quote) if colon_speaker is None else None

@@ -394,3 +394,13 @@ def test_go_on_reports_more_speech(polnear_extractor: QuoteExtractor) -> None:
     quote = only(polnear_extractor.extract(text), "waiting for a bus")
     assert quote.cue == "went"
     assert quote.speaker == "Ida Marsh"
+
+
+def test_polnear_short_quote_in_the_object_of_a_cue_before_it_takes_the_object(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = "Mayor Dana Holt is not worried about the defeats — in fact, she said it “toughens” her."
+    quote = only(polnear_extractor.extract(text), "toughens")
+    assert quote.text == "it “toughens” her"
+    assert quote.direct
+    assert quote.speaker == "Dana Holt"
