@@ -389,6 +389,9 @@ def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quo
     return doc[start].idx
 
 
+_LEADING_OBJECT_DEPS = {"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"}
+
+
 def _governing_clause(
     index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, cue: Token, in_quote: list[int]
 ) -> tuple[int, int] | None:
@@ -403,7 +406,9 @@ def _governing_clause(
     holder = next((t for t in [doc[inner], *doc[inner].ancestors] if t.head.i == cue.i and t.i != cue.i), None)
     if holder is None or holder.i < cue.i or holder.left_edge.i <= cue.i:
         return None
-    start, end = _trim_tokens(doc, holder.left_edge.i, quote_tokens[0], keep_marker=True)
+    # 'called the deal “a step forward”': the object named before the quote belongs to it
+    objects = [c for c in cue.rights if c.i < holder.i and c.dep_ in _LEADING_OBJECT_DEPS] + [holder]
+    start, end = _trim_tokens(doc, min(c.left_edge.i for c in objects), quote_tokens[0], keep_marker=True)
     if not any(in_quote[i] < 0 and not doc[i].is_punct for i in range(start, end)):
         return None  # 'said "…"': the quote is all there is
     if index.paragraph_of(doc[start].idx) != index.paragraph_of(quote.start):

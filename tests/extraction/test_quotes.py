@@ -404,3 +404,10 @@ def test_polnear_short_quote_in_the_object_of_a_cue_before_it_takes_the_object(
     assert quote.text == "it “toughens” her"
     assert quote.direct
     assert quote.speaker == "Dana Holt"
+
+
+def test_polnear_object_named_before_a_quoted_label_joins_it(polnear_extractor: QuoteExtractor) -> None:
+    text = "Governor Alan Pike called the new budget “a gift to the wealthy” in a speech on Friday."
+    quote = only(polnear_extractor.extract(text), "gift")
+    assert quote.text == "the new budget “a gift to the wealthy”"
+    assert quote.speaker == "Alan Pike"
