@@ -721,10 +721,15 @@ def speaker_after_quote(
 
 
 def _acts_as_finite_verb(token: Token, subject: Token) -> bool:
-    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN)."""
+    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN,
+    'Roe barked and …' as VBN right after the name), or a cue form tagged as a noun that ends
+    the clause ('the email read.')."""
+    adjacent = token.i == subject.i + 1
     if token.pos_ != "VERB":
-        return False
-    mistagged = token.tag_ == "VBN" and subject.dep_ == "nsubj" and subject.head == token
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        ends_clause = following is None or following.is_punct or following.pos_ == "ADP"
+        return adjacent and ends_clause and token.lower_ in CUE_FORMS and token.tag_ != "VBG"
+    mistagged = token.tag_ == "VBN" and (subject.dep_ == "nsubj" and subject.head == token or adjacent)
     return token.tag_ in _FINITE_VERB_TAGS or mistagged
 
 

@@ -210,3 +210,10 @@ def test_the_subject_of_the_clause_a_pronoun_hangs_from_is_its_antecedent(extrac
         'Mayor Dana Holt was touring the plant when she told reporters, "The jobs are coming back."'
     )
     assert quote_with(extractor.extract(text).quotes, "jobs are coming").speaker == "Dana Holt"
+
+
+def test_a_document_that_reads_a_quote_is_its_source_even_if_tagged_as_a_noun(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = "“Neighbours, let me be clear. We can keep the harbour open. They cannot,” the leaflet read."
+    assert "leaflet" in quote_with(polnear_extractor.extract(text).quotes, "harbour open").speaker
