@@ -827,6 +827,8 @@ def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> To
     if before < 0 or doc[before].text not in (".", "!") or in_quote[before] >= 0:
         return None
     start = sentence_of(doc[before]).start
+    # the parser may run a sentence over a paragraph break: the clause starts after the break
+    start = max([start] + [i + 1 for i in range(start, before) if "\n" in doc[i].text])
     clause = range(start, before)
     if not len(clause) or any(in_quote[i] >= 0 or "\n" in doc[i].text for i in clause):
         return None

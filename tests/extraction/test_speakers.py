@@ -217,3 +217,14 @@ def test_a_document_that_reads_a_quote_is_its_source_even_if_tagged_as_a_noun(
 ) -> None:
     text = "“Neighbours, let me be clear. We can keep the harbour open. They cannot,” the leaflet read."
     assert "leaflet" in quote_with(polnear_extractor.extract(text).quotes, "harbour open").speaker
+
+
+def test_a_sentence_introducing_a_quote_after_a_paragraph_break_still_names_the_speaker(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = (
+        '"We will reopen the mill," Pike said. "Nobody will lose a job."\n\n'
+        "Dana Holt, the union's lawyer, argues that the closure was never legal. "
+        '"The company ignored every rule in the contract and the county let it happen."'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "ignored every rule").speaker == "Dana Holt"
