@@ -281,6 +281,23 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
     return None, None
 
 
+def _comma_speaker(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
+    """'Roe shared her worry with donors at a lunch, "I do not know …"': an uncued quote that opens
+    with a capital right after the comma closing a clause is what that clause's subject says."""
+    text = index.text
+    before = quote.start - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    inner = next((i for i in quote_tokens if not index.doc[i].is_punct), None)
+    if before < 0 or text[before] != "," or inner is None or not index.doc[inner].text[:1].isupper():
+        return None
+    comma = index.token_at(before)
+    doc = index.doc
+    if doc[comma].text != ",":
+        return None
+    return subject_before_colon(sentence_of(doc[comma]), comma, in_quote)
+
+
 def _introducing_cue(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
     """'Jane Roe said in a statement. "…"': a cue ending the sentence just before a quote, with a
     subject and nothing reported of its own, introduces that quote."""
@@ -501,6 +518,9 @@ def find_direct_quotes(
             elif dash_speaker is not None:
                 attribution.cue_text = _DASHES[0]
                 attribution.speaker_token = dash_speaker
+            elif mixed_clauses and (comma_speaker := _comma_speaker(index, quote, inner, in_quote)) is not None:
+                attribution.cue_text = ","
+                attribution.speaker_token = comma_speaker
             elif (introducing := _introducing_cue(index, quote, inner, in_quote)) is not None:
                 attribution.cue, attribution.cue_text = introducing, introducing.text
                 attribution.speaker_token = speaker_token_for_cue(introducing, in_quote)

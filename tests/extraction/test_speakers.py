@@ -228,3 +228,13 @@ def test_a_sentence_introducing_a_quote_after_a_paragraph_break_still_names_the_
         '"The company ignored every rule in the contract and the county let it happen."'
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "ignored every rule").speaker == "Dana Holt"
+
+
+def test_the_subject_of_a_clause_ending_in_a_comma_speaks_the_uncued_quote_after_it(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = (
+        "The budget fight dragged on. Mayor Dana Holt shared her worry with donors at a lunch on Friday, "
+        '"I do not know which council will show up next year."'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "which council").speaker == "Dana Holt"
