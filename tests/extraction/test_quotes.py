@@ -411,3 +411,9 @@ def test_polnear_object_named_before_a_quoted_label_joins_it(polnear_extractor: 
     quote = only(polnear_extractor.extract(text), "gift")
     assert quote.text == "the new budget “a gift to the wealthy”"
     assert quote.speaker == "Alan Pike"
+
+
+def test_polnear_the_listener_of_tell_is_not_part_of_what_is_said(polnear_extractor: QuoteExtractor) -> None:
+    quote = only(polnear_extractor.extract("Mayor Dana Holt told the crowd simply, “We won.”"), "won")
+    assert quote.text == "“We won.”"
+    assert quote.speaker == "Dana Holt"
