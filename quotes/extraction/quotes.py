@@ -425,7 +425,7 @@ def _governing_clause(
         return None
     # 'called the deal “a step forward”': the object named before the quote belongs to it
     objects = [
-        c for c in cue.rights if c.i < holder.i and c.dep_ in _LEADING_OBJECT_DEPS and not _listener_or_setting(cue, c)
+        c for c in cue.rights if c.i < holder.i and c.dep_ in _LEADING_OBJECT_DEPS and not _is_listener(cue, c)
     ] + [holder]
     start, end = _trim_tokens(doc, min(c.left_edge.i for c in objects), quote_tokens[0], keep_marker=True)
     if not any(in_quote[i] < 0 and not doc[i].is_punct for i in range(start, end)):
@@ -611,13 +611,14 @@ def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | 
     holding = next((c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None)
     if holding is None or not rights or is_cue_token(holding):
         return None  # 'praised X, calling it "…"': the quote is the inner cue's
-    # 'told the crowd on Friday that "…"': the listener and the circumstances are not what is said
-    leading = [c for c in rights if c.i < holding.i and not _listener_or_setting(cue, c)]
+    # 'told the crowd simply, "…"': the listener is not what is said
+    leading = [c for c in rights if c.i < holding.i and not _is_listener(cue, c)]
     return (leading[0] if leading else holding).left_edge.i, holding.right_edge.i + 1
 
 
-def _listener_or_setting(cue: Token, child: Token) -> bool:
-    return child.dep_ in ("dative",) or (child.dep_ == "dobj" and cue.lower_ in ADDRESSEE_CUE_FORMS)
+def _is_listener(cue: Token, child: Token) -> bool:
+    """'the crowd' in 'told the crowd …' or 'gave reporters …'."""
+    return child.dep_ == "dative" or (child.dep_ == "dobj" and cue.lower_ in ADDRESSEE_CUE_FORMS)
 
 
 def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:
