@@ -627,6 +627,18 @@ class SpeakerResolver:
 
 def subject_of_cue(cue: Token) -> Token | None:
     """The speaker token of a cue: its subject, the subject of the verb it hangs from, or by-agent."""
+    doc = cue.doc
+    before = doc[cue.i - 1] if cue.i > 0 else None
+    if (
+        cue.tag_ == "VBG"
+        and before is not None
+        and before.pos_ == "PROPN"
+        and before.dep_ == "pobj"
+        and before.head.lower_ == "of"
+        and before.ent_type_ in ("", "PERSON")
+    ):
+        # 'footage of Jane Roe saying …': the name right before the gerund speaks
+        return before
     token = cue
     for _ in range(4):
         subject = _nearest_subject(token)

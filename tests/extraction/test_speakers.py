@@ -238,3 +238,8 @@ def test_the_subject_of_a_clause_ending_in_a_comma_speaks_the_uncued_quote_after
         '"I do not know which council will show up next year."'
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "which council").speaker == "Dana Holt"
+
+
+def test_the_name_right_before_a_gerund_cue_speaks(polnear_extractor: QuoteExtractor) -> None:
+    text = "The new ad opens with footage of Dana Holt asking, “Why is the harbour still closed after all these years?”"
+    assert quote_with(polnear_extractor.extract(text).quotes, "harbour still closed").speaker == "Dana Holt"
