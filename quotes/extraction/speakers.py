@@ -432,6 +432,13 @@ class SpeakerResolver:
                     role_tokens = list(self.doc[start:end])
                     appositions = []
                     break
+        if person is None and head.pos_ == "NOUN":
+            # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
+            # to a common noun names the speaker (the parse makes the noun the subject)
+            named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
+            resolved = self.resolve(named) if named is not None else None
+            if resolved is not None and resolved.is_person:
+                return resolved
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
             canonical = self._canonical_for([head], head.i)

@@ -243,3 +243,11 @@ def test_the_subject_of_a_clause_ending_in_a_comma_speaks_the_uncued_quote_after
 def test_the_name_right_before_a_gerund_cue_speaks(polnear_extractor: QuoteExtractor) -> None:
     text = "The new ad opens with footage of Dana Holt asking, “Why is the harbour still closed after all these years?”"
     assert quote_with(polnear_extractor.extract(text).quotes, "harbour still closed").speaker == "Dana Holt"
+
+
+def test_a_name_in_apposition_to_a_parsed_subject_noun_is_the_speaker(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "With a week until the referendum, Kemal Dursun, a senior aide to the mayor, "
+        'said the count would be "clean and fast" this time.'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "clean and fast").speaker == "Kemal Dursun"
