@@ -506,6 +506,10 @@ class SpeakerResolver:
                 candidate = child.right_edge.i + 1
             else:
                 break
+            if candidate - start > _NOMINAL_MAX_TOKENS and child.dep_ == "prep":
+                # 'officials at the Port Agency, a division of …': the named object without its own apposition
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                candidate = noun_phrase_bounds(pobj)[1] if pobj is not None else candidate
             span = range(last, candidate)
             if candidate - start > _NOMINAL_MAX_TOKENS or any(
                 self.in_quote[i] >= 0 or doc[i].dep_ in ("relcl", "acl") for i in span

@@ -251,3 +251,12 @@ def test_a_name_in_apposition_to_a_parsed_subject_noun_is_the_speaker(polnear_ex
         'said the count would be "clean and fast" this time.'
     )
     assert quote_with(polnear_extractor.extract(text).quotes, "clean and fast").speaker == "Kemal Dursun"
+
+
+def test_a_nominal_speaker_keeps_a_long_modifier_up_to_its_named_object(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "Officials at the Harbour Safety Bureau, a branch of the Coastal Transport Department, "
+        'said they feared the pier could "collapse without warning."'
+    )
+    speaker = quote_with(polnear_extractor.extract(text).quotes, "collapse").speaker
+    assert speaker == "Officials at the Harbour Safety Bureau"
