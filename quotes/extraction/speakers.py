@@ -872,13 +872,28 @@ def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> To
 
 
 def according_to_source(according: Token) -> Token | None:
-    """'according to X' -> X."""
+    """'according to X' -> X; 'according to a document filed by X' -> X."""
+    source = None
     for child in according.children:
         if child.lower_ == "to":
-            return next((c for c in child.children if c.dep_ == "pobj"), None)
-    nxt = according.nbor(1) if according.i + 1 < len(according.doc) else None
-    if nxt is not None and nxt.lower_ == "to":
-        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            source = next((c for c in child.children if c.dep_ == "pobj"), None)
+            break
+    else:
+        nxt = according.nbor(1) if according.i + 1 < len(according.doc) else None
+        if nxt is not None and nxt.lower_ == "to":
+            source = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    if source is not None and source.pos_ == "NOUN":
+        return _agent_of_document(source) or source
+    return source
+
+
+def _agent_of_document(noun: Token) -> Token | None:
+    """X in 'audio provided by X' or 'a letter signed by X'."""
+    for participle in noun.children:
+        if participle.dep_ == "acl" and participle.tag_ == "VBN":
+            agent = next((c for c in participle.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
     return None
 
 

@@ -260,3 +260,11 @@ def test_a_nominal_speaker_keeps_a_long_modifier_up_to_its_named_object(polnear_
     )
     speaker = quote_with(polnear_extractor.extract(text).quotes, "collapse").speaker
     assert speaker == "Officials at the Harbour Safety Bureau"
+
+
+def test_according_to_a_document_put_out_by_someone_gives_that_someone(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        '"The pier is unsafe and the council knows it," Holt said on Monday, '
+        "according to a recording released by the Harbour Gazette."
+    )
+    assert "Harbour Gazette" in quote_with(polnear_extractor.extract(text).quotes, "pier is unsafe").speaker
