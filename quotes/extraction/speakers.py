@@ -45,6 +45,9 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 
+# Nouns naming a poll: a share of its respondents ("61 percent of voters said") speaks through it
+_POLL_WORDS = frozenset({"poll", "polls", "survey", "surveys"})
+
 # Verbs that put out a document: "issued a statement saying …" is said by the issuer.
 _PUBLISHING_FORMS = frozenset(
     """
@@ -419,6 +422,16 @@ class SpeakerResolver:
             return self._resolve_plural(head)
         if lower in ("i", "me", "you", "it", "this", "that", "these", "those", "which", "what", "who"):
             return None
+        if lower in ("percent", "%"):
+            # 'In a new poll, 75 percent of voters said …': the poll reports what its share says
+            poll = next(
+                (t for t in sentence_of(head) if t.lower_ in _POLL_WORDS and t.i < head.i and self.in_quote[t.i] < 0),
+                None,
+            )
+            if poll is not None:
+                bounds = noun_phrase_bounds(poll)
+                text = self.doc[bounds[0] : bounds[1]].text
+                return ResolvedSpeaker(text, text, "", False, CONFIDENCE_NOMINAL, text)
         start, end = noun_phrase_bounds(head)
         # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
         appositions = [child for child in head.rights if child.dep_ == "appos"]

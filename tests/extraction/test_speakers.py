@@ -268,3 +268,8 @@ def test_according_to_a_document_put_out_by_someone_gives_that_someone(polnear_e
         "according to a recording released by the Harbour Gazette."
     )
     assert "Harbour Gazette" in quote_with(polnear_extractor.extract(text).quotes, "pier is unsafe").speaker
+
+
+def test_a_share_of_respondents_speaks_through_the_poll_named_before_it(polnear_extractor: QuoteExtractor) -> None:
+    text = 'In a new Harbour Gazette poll, 61 percent of residents said the pier was "a danger to everyone."'
+    assert "poll" in quote_with(polnear_extractor.extract(text).quotes, "danger").speaker
