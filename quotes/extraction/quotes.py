@@ -281,6 +281,23 @@ def _colon_speaker(index: DocumentIndex, quote: QuotedSpan, in_quote: list[int])
     return None, None
 
 
+def _comma_speaker(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
+    """'Roe shared her worry with donors at a lunch, "I do not know …"': an uncued quote that opens
+    with a capital right after the comma closing a clause is what that clause's subject says."""
+    text = index.text
+    before = quote.start - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    inner = next((i for i in quote_tokens if not index.doc[i].is_punct), None)
+    if before < 0 or text[before] != "," or inner is None or not index.doc[inner].text[:1].isupper():
+        return None
+    comma = index.token_at(before)
+    doc = index.doc
+    if doc[comma].text != ",":
+        return None
+    return subject_before_colon(sentence_of(doc[comma]), comma, in_quote)
+
+
 def _introducing_cue(index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, in_quote: list[int]) -> Token | None:
     """'Jane Roe said in a statement. "…"': a cue ending the sentence just before a quote, with a
     subject and nothing reported of its own, introduces that quote."""
@@ -389,6 +406,40 @@ def _unquoted_lead(index: DocumentIndex, quote_tokens: range, cue: Token, in_quo
     return doc[start].idx
 
 
+_LEADING_OBJECT_DEPS = {"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"}
+
+
+def _governing_clause(
+    index: DocumentIndex, quote: QuotedSpan, quote_tokens: range, cue: Token, in_quote: list[int]
+) -> tuple[int, int] | None:
+    """'emphasized the threat that “Islamic terrorism” poses to the world': a short quote inside the
+    object of a cue before it is reported with that whole object (a PolNeAR mixed quote)."""
+    doc = index.doc
+    inner = next((i for i in quote_tokens if not doc[i].is_punct), None)
+    if inner is None or cue.i >= quote_tokens[0] or _words(index.text[quote.start : quote.end]) > _EMBEDDED_MAX_WORDS:
+        return None
+    if sentence_of(cue).start != sentence_of(doc[inner]).start:
+        return None
+    holder = next((t for t in [doc[inner], *doc[inner].ancestors] if t.head.i == cue.i and t.i != cue.i), None)
+    if holder is None or holder.i < cue.i or holder.left_edge.i <= cue.i:
+        return None
+    # 'called the deal “a step forward”': the object named before the quote belongs to it
+    objects = [
+        c for c in cue.rights if c.i < holder.i and c.dep_ in _LEADING_OBJECT_DEPS and not _is_listener(cue, c)
+    ] + [holder]
+    start, end = _trim_tokens(doc, min(c.left_edge.i for c in objects), quote_tokens[0], keep_marker=True)
+    if not any(in_quote[i] < 0 and not doc[i].is_punct for i in range(start, end)):
+        return None  # 'said "…"': the quote is all there is
+    if index.paragraph_of(doc[start].idx) != index.paragraph_of(quote.start):
+        return None
+    _, tail = _trim_tokens(doc, quote_tokens[-1] + 1, max(quote_tokens[-1] + 1, holder.right_edge.i + 1))
+    char_end = quote.end
+    if tail > quote_tokens[-1] + 1:
+        char_end = max(quote.end, doc[tail - 1].idx + len(doc[tail - 1].text))
+        char_end = _without_detached_tail(index, quote.end, char_end)
+    return doc[start].idx, char_end
+
+
 # 'SMITH:' or 'SEN. JANE ROE:' opening a transcript line inside quote marks
 _TRANSCRIPT_LABEL = re.compile(r"[\"\u201c]?\s*((?:[A-Z][A-Z.'\-]*\s){0,2}[A-Z][A-Z'\-]+):\s+")
 
@@ -457,6 +508,8 @@ def find_direct_quotes(
             lead = _unquoted_lead(index, inner, cue, in_quote) if mixed_clauses else None
             if lead is not None:
                 attribution.spans = [(lead, quote.end)]
+            elif mixed_clauses and (clause := _governing_clause(index, quote, inner, cue, in_quote)) is not None:
+                attribution.spans = [clause]
         else:
             colon_cue, colon_speaker = _colon_speaker(index, quote, in_quote)
             dash_speaker = _dash_speaker(index, quote, in_quote) if colon_speaker is None else None
@@ -467,6 +520,9 @@ def find_direct_quotes(
             elif dash_speaker is not None:
                 attribution.cue_text = _DASHES[0]
                 attribution.speaker_token = dash_speaker
+            elif mixed_clauses and (comma_speaker := _comma_speaker(index, quote, inner, in_quote)) is not None:
+                attribution.cue_text = ","
+                attribution.speaker_token = comma_speaker
             elif (introducing := _introducing_cue(index, quote, inner, in_quote)) is not None:
                 attribution.cue, attribution.cue_text = introducing, introducing.text
                 attribution.speaker_token = speaker_token_for_cue(introducing, in_quote)
@@ -555,7 +611,14 @@ def _governed_quote_range(cue: Token, in_quote: list[int]) -> tuple[int, int] | 
     holding = next((c for c in rights if any(in_quote[i] >= 0 for i in range(c.left_edge.i, c.right_edge.i + 1))), None)
     if holding is None or not rights or is_cue_token(holding):
         return None  # 'praised X, calling it "…"': the quote is the inner cue's
-    return rights[0].left_edge.i, holding.right_edge.i + 1
+    # 'told the crowd simply, "…"': the listener is not what is said
+    leading = [c for c in rights if c.i < holding.i and not _is_listener(cue, c)]
+    return (leading[0] if leading else holding).left_edge.i, holding.right_edge.i + 1
+
+
+def _is_listener(cue: Token, child: Token) -> bool:
+    """'the crowd' in 'told the crowd …' or 'gave reporters …'."""
+    return child.dep_ == "dative" or (child.dep_ == "dobj" and cue.lower_ in ADDRESSEE_CUE_FORMS)
 
 
 def _clause_before_comma(doc: Doc, noun: Token) -> tuple[int, int] | None:

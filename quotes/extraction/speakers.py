@@ -45,6 +45,9 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 
+# Nouns naming a poll: a share of its respondents ("61 percent of voters said") speaks through it
+_POLL_WORDS = frozenset({"poll", "polls", "survey", "surveys"})
+
 # Verbs that put out a document: "issued a statement saying …" is said by the issuer.
 _PUBLISHING_FORMS = frozenset(
     """
@@ -295,6 +298,8 @@ class SpeakerResolver:
         # (token index, canonical name) of every person mention, in order
         self.person_mentions: list[tuple[int, str]] = []
         self._surname_index: dict[str, list[str]] = {}
+        # canonical name (or None) of each subject pronoun resolved while chaining pronouns
+        self._pronoun_names: dict[int, str | None] = {}
         self._collect_people()
 
     # ------------------------------------------------------------ registry
@@ -417,6 +422,16 @@ class SpeakerResolver:
             return self._resolve_plural(head)
         if lower in ("i", "me", "you", "it", "this", "that", "these", "those", "which", "what", "who"):
             return None
+        if lower in ("percent", "%"):
+            # 'In a new poll, 75 percent of voters said …': the poll reports what its share says
+            poll = next(
+                (t for t in sentence_of(head) if t.lower_ in _POLL_WORDS and t.i < head.i and self.in_quote[t.i] < 0),
+                None,
+            )
+            if poll is not None:
+                bounds = noun_phrase_bounds(poll)
+                text = self.doc[bounds[0] : bounds[1]].text
+                return ResolvedSpeaker(text, text, "", False, CONFIDENCE_NOMINAL, text)
         start, end = noun_phrase_bounds(head)
         # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
         appositions = [child for child in head.rights if child.dep_ == "appos"]
@@ -430,6 +445,13 @@ class SpeakerResolver:
                     role_tokens = list(self.doc[start:end])
                     appositions = []
                     break
+        if person is None and head.pos_ == "NOUN":
+            # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
+            # to a common noun names the speaker (the parse makes the noun the subject)
+            named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
+            resolved = self.resolve(named) if named is not None else None
+            if resolved is not None and resolved.is_person:
+                return resolved
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
             canonical = self._canonical_for([head], head.i)
@@ -497,6 +519,10 @@ class SpeakerResolver:
                 candidate = child.right_edge.i + 1
             else:
                 break
+            if candidate - start > _NOMINAL_MAX_TOKENS and child.dep_ == "prep":
+                # 'officials at the Port Agency, a division of …': the named object without its own apposition
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                candidate = noun_phrase_bounds(pobj)[1] if pobj is not None else candidate
             span = range(last, candidate)
             if candidate - start > _NOMINAL_MAX_TOKENS or any(
                 self.in_quote[i] >= 0 or doc[i].dep_ in ("relcl", "acl") for i in span
@@ -522,6 +548,14 @@ class SpeakerResolver:
         ]
         if own_speakers:
             return self._pronoun_result(own_speakers[-1], pronoun)
+        # 'Roe was talking about taxes when he told …': the subject of a clause the pronoun's clause hangs from
+        governing = [
+            name
+            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if doc[index].dep_ in SUBJECT_DEPS and doc[index].head.is_ancestor(pronoun)
+        ]
+        if governing:
+            return self._pronoun_result(governing[-1], pronoun)
         sentences = []
         sentence = own_sentence
         while len(sentences) < 40 and sentence.start > 0:
@@ -538,6 +572,13 @@ class SpeakerResolver:
         for distance, sentence in enumerate(sentences):
             in_sentence = self._compatible_mentions(sentence, pronoun, gender)
             subjects = [m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.speaker_positions]
+            # 'Roe arrived. He met Poe. […] "…," he said': with no named subject, a same-gender
+            # subject pronoun stands for the person it resolves to
+            chained = None
+            if not subjects and sentence.start != own_sentence.start:
+                chained = self._chained_pronoun(sentence, pronoun, gender, -1)
+            if chained is not None:
+                return self._pronoun_result(chained, pronoun)
             if subjects:
                 return self._pronoun_result(subjects[-1][1], pronoun)
             if in_sentence and fallback is None:
@@ -545,6 +586,19 @@ class SpeakerResolver:
             if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
                 break
         return self._pronoun_result(fallback, pronoun) if fallback else None
+
+    def _chained_pronoun(self, sentence: Span, pronoun: Token, gender: str, after: int) -> str | None:
+        """Person a same-gender subject pronoun in ``sentence`` (after ``after``, before ``pronoun``) stands for."""
+        pronouns = MALE_PRONOUNS if gender == "m" else FEMALE_PRONOUNS
+        for index in range(min(pronoun.i, sentence.end) - 1, max(after, sentence.start - 1), -1):
+            token = self.doc[index]
+            if token.lower_ in pronouns and token.dep_ in SUBJECT_DEPS and self.in_quote[index] < 0:
+                if index not in self._pronoun_names:
+                    self._pronoun_names[index] = None  # guards against cycles
+                    resolved = self._resolve_pronoun(token, gender)
+                    self._pronoun_names[index] = resolved.name if resolved is not None else None
+                return self._pronoun_names[index]
+        return None
 
     def _compatible_mentions(self, sentence: Span, pronoun: Token, gender: str) -> list[tuple[int, str]]:
         """Person mentions in ``sentence`` before the pronoun, outside quotes, of a compatible gender."""
@@ -597,6 +651,18 @@ class SpeakerResolver:
 
 def subject_of_cue(cue: Token) -> Token | None:
     """The speaker token of a cue: its subject, the subject of the verb it hangs from, or by-agent."""
+    doc = cue.doc
+    before = doc[cue.i - 1] if cue.i > 0 else None
+    if (
+        cue.tag_ == "VBG"
+        and before is not None
+        and before.pos_ == "PROPN"
+        and before.dep_ == "pobj"
+        and before.head.lower_ == "of"
+        and before.ent_type_ in ("", "PERSON")
+    ):
+        # 'footage of Jane Roe saying …': the name right before the gerund speaks
+        return before
     token = cue
     for _ in range(4):
         subject = _nearest_subject(token)
@@ -691,10 +757,15 @@ def speaker_after_quote(
 
 
 def _acts_as_finite_verb(token: Token, subject: Token) -> bool:
-    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN)."""
+    """A finite verb, or a past participle the tagger mistook for one ('Trump tweeted' as VBN,
+    'Roe barked and …' as VBN right after the name), or a cue form tagged as a noun that ends
+    the clause ('the email read.')."""
+    adjacent = token.i == subject.i + 1
     if token.pos_ != "VERB":
-        return False
-    mistagged = token.tag_ == "VBN" and subject.dep_ == "nsubj" and subject.head == token
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        ends_clause = following is None or following.is_punct or following.pos_ == "ADP"
+        return adjacent and ends_clause and token.lower_ in CUE_FORMS and token.tag_ != "VBG"
+    mistagged = token.tag_ == "VBN" and (subject.dep_ == "nsubj" and subject.head == token or adjacent)
     return token.tag_ in _FINITE_VERB_TAGS or mistagged
 
 
@@ -792,6 +863,8 @@ def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> To
     if before < 0 or doc[before].text not in (".", "!") or in_quote[before] >= 0:
         return None
     start = sentence_of(doc[before]).start
+    # the parser may run a sentence over a paragraph break: the clause starts after the break
+    start = max([start] + [i + 1 for i in range(start, before) if "\n" in doc[i].text])
     clause = range(start, before)
     if not len(clause) or any(in_quote[i] >= 0 or "\n" in doc[i].text for i in clause):
         return None
@@ -812,13 +885,28 @@ def subject_introducing_quote(doc: Doc, opening: int, in_quote: list[int]) -> To
 
 
 def according_to_source(according: Token) -> Token | None:
-    """'according to X' -> X."""
+    """'according to X' -> X; 'according to a document filed by X' -> X."""
+    source = None
     for child in according.children:
         if child.lower_ == "to":
-            return next((c for c in child.children if c.dep_ == "pobj"), None)
-    nxt = according.nbor(1) if according.i + 1 < len(according.doc) else None
-    if nxt is not None and nxt.lower_ == "to":
-        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            source = next((c for c in child.children if c.dep_ == "pobj"), None)
+            break
+    else:
+        nxt = according.nbor(1) if according.i + 1 < len(according.doc) else None
+        if nxt is not None and nxt.lower_ == "to":
+            source = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    if source is not None and source.pos_ == "NOUN":
+        return _agent_of_document(source) or source
+    return source
+
+
+def _agent_of_document(noun: Token) -> Token | None:
+    """X in 'audio provided by X' or 'a letter signed by X'."""
+    for participle in noun.children:
+        if participle.dep_ == "acl" and participle.tag_ == "VBN":
+            agent = next((c for c in participle.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
     return None
 
 

@@ -394,3 +394,26 @@ def test_go_on_reports_more_speech(polnear_extractor: QuoteExtractor) -> None:
     quote = only(polnear_extractor.extract(text), "waiting for a bus")
     assert quote.cue == "went"
     assert quote.speaker == "Ida Marsh"
+
+
+def test_polnear_short_quote_in_the_object_of_a_cue_before_it_takes_the_object(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = "Mayor Dana Holt is not worried about the defeats — in fact, she said it “toughens” her."
+    quote = only(polnear_extractor.extract(text), "toughens")
+    assert quote.text == "it “toughens” her"
+    assert quote.direct
+    assert quote.speaker == "Dana Holt"
+
+
+def test_polnear_object_named_before_a_quoted_label_joins_it(polnear_extractor: QuoteExtractor) -> None:
+    text = "Governor Alan Pike called the new budget “a gift to the wealthy” in a speech on Friday."
+    quote = only(polnear_extractor.extract(text), "gift")
+    assert quote.text == "the new budget “a gift to the wealthy”"
+    assert quote.speaker == "Alan Pike"
+
+
+def test_polnear_the_listener_of_tell_is_not_part_of_what_is_said(polnear_extractor: QuoteExtractor) -> None:
+    quote = only(polnear_extractor.extract("Mayor Dana Holt told the crowd simply, “We won.”"), "won")
+    assert quote.text == "“We won.”"
+    assert quote.speaker == "Dana Holt"

@@ -194,3 +194,82 @@ def test_the_speaker_after_a_quote_may_carry_a_prepositional_phrase(polnear_extr
 def test_a_surname_that_is_also_a_time_word_still_speaks(extractor: QuoteExtractor) -> None:
     text = '"The platform no longer welcomes people like us," Kristen Day said on Monday.'
     assert quote_with(extractor.extract(text).quotes, "platform").speaker == "Kristen Day"
+
+
+def test_a_subject_pronoun_further_back_stands_for_its_own_antecedent(extractor: QuoteExtractor) -> None:
+    text = (
+        "Governor Alan Pike arrived in the port town on Friday. He spoke with Ben Ruiz at the docks. "
+        'The weather was cold. Crowds gathered by the water. "We need a new pier," he said.'
+    )
+    assert quote_with(extractor.extract(text).quotes, "new pier").speaker == "Alan Pike"
+
+
+def test_the_subject_of_the_clause_a_pronoun_hangs_from_is_its_antecedent(extractor: QuoteExtractor) -> None:
+    text = (
+        '"The budget is tight," Councillor Rita Moss said. '
+        'Mayor Dana Holt was touring the plant when she told reporters, "The jobs are coming back."'
+    )
+    assert quote_with(extractor.extract(text).quotes, "jobs are coming").speaker == "Dana Holt"
+
+
+def test_a_document_that_reads_a_quote_is_its_source_even_if_tagged_as_a_noun(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = "“Neighbours, let me be clear. We can keep the harbour open. They cannot,” the leaflet read."
+    assert "leaflet" in quote_with(polnear_extractor.extract(text).quotes, "harbour open").speaker
+
+
+def test_a_sentence_introducing_a_quote_after_a_paragraph_break_still_names_the_speaker(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = (
+        '"We will reopen the mill," Pike said. "Nobody will lose a job."\n\n'
+        "Dana Holt, the union's lawyer, argues that the closure was never legal. "
+        '"The company ignored every rule in the contract and the county let it happen."'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "ignored every rule").speaker == "Dana Holt"
+
+
+def test_the_subject_of_a_clause_ending_in_a_comma_speaks_the_uncued_quote_after_it(
+    polnear_extractor: QuoteExtractor,
+) -> None:
+    text = (
+        "The budget fight dragged on. Mayor Dana Holt shared her worry with donors at a lunch on Friday, "
+        '"I do not know which council will show up next year."'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "which council").speaker == "Dana Holt"
+
+
+def test_the_name_right_before_a_gerund_cue_speaks(polnear_extractor: QuoteExtractor) -> None:
+    text = "The new ad opens with footage of Dana Holt asking, “Why is the harbour still closed after all these years?”"
+    assert quote_with(polnear_extractor.extract(text).quotes, "harbour still closed").speaker == "Dana Holt"
+
+
+def test_a_name_in_apposition_to_a_parsed_subject_noun_is_the_speaker(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "With a week until the referendum, Kemal Dursun, a senior aide to the mayor, "
+        'said the count would be "clean and fast" this time.'
+    )
+    assert quote_with(polnear_extractor.extract(text).quotes, "clean and fast").speaker == "Kemal Dursun"
+
+
+def test_a_nominal_speaker_keeps_a_long_modifier_up_to_its_named_object(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        "Officials at the Harbour Safety Bureau, a branch of the Coastal Transport Department, "
+        'said they feared the pier could "collapse without warning."'
+    )
+    speaker = quote_with(polnear_extractor.extract(text).quotes, "collapse").speaker
+    assert speaker == "Officials at the Harbour Safety Bureau"
+
+
+def test_according_to_a_document_put_out_by_someone_gives_that_someone(polnear_extractor: QuoteExtractor) -> None:
+    text = (
+        '"The pier is unsafe and the council knows it," Holt said on Monday, '
+        "according to a recording released by the Harbour Gazette."
+    )
+    assert "Harbour Gazette" in quote_with(polnear_extractor.extract(text).quotes, "pier is unsafe").speaker
+
+
+def test_a_share_of_respondents_speaks_through_the_poll_named_before_it(polnear_extractor: QuoteExtractor) -> None:
+    text = 'In a new Harbour Gazette poll, 61 percent of residents said the pier was "a danger to everyone."'
+    assert "poll" in quote_with(polnear_extractor.extract(text).quotes, "danger").speaker
