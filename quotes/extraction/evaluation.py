@@ -26,16 +26,18 @@ def read_articles(path: str) -> Iterator[tuple[str, str]]:
         yield str(record.get("id", number)), record.get("text") or ""
 
 
-# Keys of a PolNeAR record (see the benchmark's polnear_convert.py) that mark annotated input.
-POLNEAR_RECORD_KEYS = ("attributions",)
+# Keys of a seed-style gold record ({"id", "quotes": [...]}): quotes as an editor splits them.
+SEED_GOLD_KEYS = ("quotes",)
 
 
 def input_convention(path: str) -> str:
-    """Convention for an input file: "polnear" when its JSONL records carry PolNeAR annotation fields.
+    """Convention for an input file: one article reads like an editor's, a JSONL corpus like PolNeAR.
 
-    The same rule evaluate_attribution applies to gold: a record with an "attributions" key is
-    PolNeAR; anything else (a .txt article, {"id", "text"} records, seed gold) is "newsdesk".
-    Only the first record is read.
+    A .txt article, or JSONL records that carry seed-style gold ("quotes"), get "newsdesk" (the
+    convention of the web app and of the seed gold); any other JSONL corpus - PolNeAR records,
+    with or without their "attributions", or bare {"id", "text"} lines - gets "polnear", the
+    convention of the public attribution corpus. Only the first record is read; an empty or
+    unreadable file gets "newsdesk". --convention overrides it.
     """
     file_path = Path(path)
     if file_path.suffix == ".txt":
@@ -48,7 +50,7 @@ def input_convention(path: str) -> str:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 return "newsdesk"
-            if isinstance(record, dict) and any(key in record for key in POLNEAR_RECORD_KEYS):
+            if isinstance(record, dict) and not any(key in record for key in SEED_GOLD_KEYS):
                 return "polnear"
             return "newsdesk"
     return "newsdesk"

@@ -19,13 +19,15 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def test_input_convention_reads_polnear_fields(tmp_path: Path) -> None:
+def test_input_convention_one_article_reads_like_an_editor_a_corpus_like_polnear(tmp_path: Path) -> None:
     annotated = _write_jsonl(tmp_path / "gold.jsonl", [{"id": "a", "text": ARTICLE, "attributions": []}])
     plain = _write_jsonl(tmp_path / "plain.jsonl", [{"id": "a", "text": ARTICLE}])
+    seed_style = _write_jsonl(tmp_path / "seed.jsonl", [{"id": "a", "text": ARTICLE, "quotes": []}])
     article = tmp_path / "story.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     assert input_convention(str(annotated)) == "polnear"
-    assert input_convention(str(plain)) == "newsdesk"
+    assert input_convention(str(plain)) == "polnear"
+    assert input_convention(str(seed_style)) == "newsdesk"
     assert input_convention(str(article)) == "newsdesk"
 
 
@@ -42,7 +44,8 @@ def test_input_convention_skips_blank_lines_and_handles_empty_files(tmp_path: Pa
     ("record", "explicit", "expected"),
     [
         ({"id": "a", "text": ARTICLE, "attributions": []}, None, "polnear"),
-        ({"id": "a", "text": ARTICLE}, None, "newsdesk"),
+        ({"id": "a", "text": ARTICLE}, None, "polnear"),
+        ({"id": "a", "text": ARTICLE, "quotes": []}, None, "newsdesk"),
         ({"id": "a", "text": ARTICLE, "attributions": []}, "newsdesk", "newsdesk"),
     ],
 )

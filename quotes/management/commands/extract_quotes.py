@@ -23,8 +23,8 @@ class Command(FileCommand):
             default="auto",
             help=(
                 "quote boundaries: newsdesk or PolNeAR's one-attribution-per-speech-act; "
-                'auto (default) = polnear when the JSONL records carry PolNeAR annotation fields (an "attributions" '
-                "key), otherwise newsdesk - the rule evaluate_attribution uses for gold"
+                "auto (default) = newsdesk for a .txt article or seed-style gold records, polnear for any other "
+                "JSONL corpus"
             ),
         )
         parser.add_argument("--batch-size", type=int, default=16)
