@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 
 # Recipe of the shipped artifact (change it and the artifact's model_version changes too).
 ARGKP_PER_TOPIC_LABEL = 40
-NONE_PAIRS_PER_TEXT = 0.5
+NONE_PAIRS_PER_TEXT = 1.0
 NEGATED_MOTION_FRACTION = 0.5
-RESTATED_MOTION_FRACTION = 0.0
+RESTATED_MOTION_FRACTION = 1.0
 NEWS_WEIGHT = 3.0  # in-domain rows count 3x: they are few but they are what we serve
 
 
