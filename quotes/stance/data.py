@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -86,6 +87,57 @@ def add_negated_motions(
             if rng.random() < fraction:
                 negated = "We should not " + target[len("We should ") :]
                 extra.append(dict(row, target=negated, label=flipped[row["label"]], topic_id=row["topic_id"] + "-not"))
+    return list(rows) + extra
+
+
+# Debate-motion verbs of the training motions, with their polarity toward their object:
+# "We should ban X" is against X, "We should legalize X" is for it.
+MOTION_VERBS: dict[str, int] = {
+    "support": 1, "promote": 1, "adopt": 1, "legalize": 1, "subsidize": 1, "introduce": 1,
+    "ban": -1, "abolish": -1, "prohibit": -1, "abandon": -1, "criminalize": -1, "end": -1,
+}
+# "X should be banned" and friends.
+PASSIVE_MOTIONS: dict[str, int] = {
+    "supported": 1, "promoted": 1, "legalized": 1, "subsidized": 1, "mandatory": 1,
+    "banned": -1, "abolished": -1, "prohibited": -1, "abandoned": -1, "a criminal offence": -1,
+}
+_ACTIVE = re.compile(rf"^We should ({'|'.join(MOTION_VERBS)}) (.+)$")
+_PASSIVE = re.compile(rf"^(.+) should be ({'|'.join(PASSIVE_MOTIONS)})$")
+
+
+def motion_object(target: str) -> tuple[str, int] | None:
+    """'We should ban human cloning' -> ('human cloning', -1); None when not such a motion."""
+    if match := _ACTIVE.match(target):
+        return match.group(2), MOTION_VERBS[match.group(1)]
+    if match := _PASSIVE.match(target):
+        obj = match.group(1)
+        return obj[0].lower() + obj[1:], PASSIVE_MOTIONS[match.group(2)]
+    return None
+
+
+def add_restated_motions(
+    rows: Sequence[dict[str, Any]], rng: random.Random, fraction: float
+) -> list[dict[str, Any]]:
+    """Restate a `fraction` of motion rows whose verb we know, with the label following the polarity.
+
+    Each picked row gets its bare object ("We should ban X", against -> "X", favor: the noun-phrase
+    form IBM pairs every claim with) and the object under another verb ("X should be abolished").
+    Teaches that the stance is relative to how the motion is phrased.
+    """
+    flipped = {"favor": "against", "against": "favor"}
+    extra = []
+    for row in rows:
+        parsed = motion_object(row["target"]) if row["label"] in flipped else None
+        if parsed is None or rng.random() >= fraction:
+            continue
+        obj, polarity = parsed
+        verb = rng.choice(sorted(MOTION_VERBS))
+        passive = rng.choice(sorted(PASSIVE_MOTIONS))
+        active = (f"We should {verb} {obj}", MOTION_VERBS[verb], "motion")
+        passive_form = (f"{obj[0].upper()}{obj[1:]} should be {passive}", PASSIVE_MOTIONS[passive], "motion")
+        for target, new_polarity, form in [(obj, 1, "np"), rng.choice([active, passive_form])]:
+            label = row["label"] if polarity == new_polarity else flipped[row["label"]]
+            extra.append(dict(row, target=target, label=label, form=form, topic_id=row["topic_id"] + "-re"))
     return list(rows) + extra
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from .data import (
     Example,
     add_negated_motions,
+    add_restated_motions,
     add_synthetic_none,
     ibm_test_examples,
     news_examples,
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 
 # Recipe of the shipped artifact (change it and the artifact's model_version changes too).
 ARGKP_PER_TOPIC_LABEL = 40
-NONE_PAIRS_PER_TEXT = 0.5
+NONE_PAIRS_PER_TEXT = 1.0
 NEGATED_MOTION_FRACTION = 0.5
+RESTATED_MOTION_FRACTION = 1.0
 NEWS_WEIGHT = 3.0  # in-domain rows count 3x: they are few but they are what we serve
 
 
@@ -37,13 +39,18 @@ def training_examples(
     exclude_news_topics: tuple[str, ...] = (),
     argkp_per_topic_label: int | None = None,
     negated_motion_fraction: float | None = None,
+    restated_motion_fraction: float | None = None,
+    none_pairs_per_text: float | None = None,
 ) -> tuple[list[Example], list[float], dict[str, Any]]:
     argkp_cap = ARGKP_PER_TOPIC_LABEL if argkp_per_topic_label is None else argkp_per_topic_label
     negation = NEGATED_MOTION_FRACTION if negated_motion_fraction is None else negated_motion_fraction
+    restated = RESTATED_MOTION_FRACTION if restated_motion_fraction is None else restated_motion_fraction
+    none_pairs = NONE_PAIRS_PER_TEXT if none_pairs_per_text is None else none_pairs_per_text
     rows = public_rows(data_dir, "train", argkp_per_topic_label=argkp_cap, seed=seed)
     # None pairs first (from original topics only), then negated copies of the motions.
-    rows = add_synthetic_none(rows, random.Random(seed), per_text=NONE_PAIRS_PER_TEXT)
+    rows = add_synthetic_none(rows, random.Random(seed), per_text=none_pairs)
     rows = add_negated_motions(rows, random.Random(seed + 1), negation)
+    rows = add_restated_motions(rows, random.Random(seed + 2), restated)
     examples = public_examples(rows)
     weights = [1.0] * len(examples)
     n_news = 0
@@ -59,7 +66,8 @@ def training_examples(
         "excluded_news_topics": list(exclude_news_topics),
         "argkp_per_topic_label": argkp_cap,
         "negated_motion_fraction": negation,
-        "none_pairs_per_text": NONE_PAIRS_PER_TEXT,
+        "restated_motion_fraction": restated,
+        "none_pairs_per_text": none_pairs,
         "news_weight": NEWS_WEIGHT,
     }
     return examples, weights, info

@@ -55,13 +55,16 @@ def test_batch_and_single_predictions_agree(stance_model) -> None:
         ),
         StanceInput(text="No.", topic=SPEED, context='Asked whether she supports the limit, she said: "No."'),
     ]
-    batched = stance_model.predict(items, batch_size=32)
-    for item, from_batch in zip(items, batched, strict=True):
-        alone = stance_model.predict([item])[0]
-        assert alone.label == from_batch.label
-        for label in LABELS:
-            # int8 activations are scaled per batch, so allow a small drift.
-            assert alone.scores[label] == pytest.approx(from_batch.scores[label], abs=0.03)
+    fp32 = get_model(quantize=False)
+    # Padding and bucketing change nothing in fp32; int8 activations are scaled per batch, so
+    # there the same quote drifts a little (up to 0.062 measured with the shipped artifact).
+    for model, tolerance in ((fp32, 1e-5), (stance_model, 0.07)):
+        batched = model.predict(items, batch_size=32)
+        for item, from_batch in zip(items, batched, strict=True):
+            alone = model.predict([item])[0]
+            assert alone.label == from_batch.label
+            for label in LABELS:
+                assert alone.scores[label] == pytest.approx(from_batch.scores[label], abs=tolerance)
 
 
 def test_results_keep_input_order_across_length_buckets(stance_model) -> None:
