@@ -84,7 +84,7 @@ def seed_everything(seed: int) -> None:
 
 @dataclass
 class BaseTrainingConfig:
-    epochs: float = 3.0
+    epochs: float = 4.0
     batch_size: int = 32
     lora_rank: int = 16
     lora_alpha: float = 32.0
