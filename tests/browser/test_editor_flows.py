@@ -1,7 +1,8 @@
 """What editors and analysts do in a real browser."""
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from quotes.models import Article, Stance
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
@@ -45,6 +46,8 @@ def test_analyst_filters_quotes_by_stance(browser, live_server, article_with_quo
     browser.get(live_server.url + "/quotes/")
     Select(browser.find_element(By.NAME, "stance")).select_by_value("against")
     browser.find_element(By.CSS_SELECTOR, "#quote-filters button[type=submit]").click()
+    # The filtered page replaces this one: read rows only once it has loaded.
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("stance=against"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#quote-table tbody tr")
     assert len(rows) == 1
     assert "Ivan Petrov" in rows[0].text
