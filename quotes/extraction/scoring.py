@@ -143,13 +143,6 @@ def is_seed_gold(path: str) -> bool:
     return bool(documents) and "attributions" not in documents[0] and "quotes" in documents[0]
 
 
-def load_predictions(path: str) -> dict[str, list[dict]]:
-    predictions: dict[str, list[dict]] = {}
-    for document in _read_json_documents(path):
-        predictions.setdefault(document.get("id"), []).extend(document.get("quotes") or [])
-    return predictions
-
-
 # ---------------------------------------------------------------- scoring
 
 

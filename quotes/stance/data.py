@@ -11,7 +11,7 @@ import json
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -200,8 +200,3 @@ def row_label(row: dict[str, Any]) -> str:
 
 def news_examples(rows: Sequence[dict[str, Any]]) -> list[Example]:
     return [(row_to_input(row), row_label(row)) for row in rows]
-
-
-def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -157,10 +157,6 @@ def norm_state_from(encoder: Any) -> dict[str, Any]:
     return {name: p.detach().clone() for name, p in encoder.named_parameters() if "LayerNorm" in name}
 
 
-def unwrap_lora_name(name: str) -> str:
-    return name.replace(".base.", ".")
-
-
 # --------------------------------------------------------------------------- head
 
 
@@ -476,9 +472,3 @@ def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | No
         )
         _CACHE[key] = model
         return model
-
-
-def clear_cache() -> None:
-    with _LOCK:
-        _CACHE.clear()
-        _BASE_CACHE.clear()
