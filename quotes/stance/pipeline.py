@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -20,7 +21,7 @@ from .data import (
     public_rows,
 )
 from .model import DEFAULT_ARTIFACT
-from .training import BaseTrainingConfig, train_base
+from .training import BaseTrainingConfig, fit_relevance, save_base_artifact, train_member
 
 log = logging.getLogger(__name__)
 
@@ -81,25 +82,39 @@ def train_shipped_artifact(
     exclude_news_topics: tuple[str, ...] = (),
     **recipe: Any,
 ) -> dict[str, Any]:
+    """Train config.members members, member k with everything seeded by seed + k (its sample of the
+    data, its none pairs, its order), fit the relevance expert on the first member's data, save."""
     config = config or BaseTrainingConfig()
     started = time.monotonic()
-    examples, weights, info = training_examples(data_dir, news_path, config.seed, exclude_news_topics, **recipe)
-    log.info("training on %s", info)
-    path = train_base(examples, output_path, config, sample_weights=weights, metadata=info)
-    return dict(info, output=str(path), seconds=round(time.monotonic() - started, 1), bytes=path.stat().st_size)
+    members, relevance, info = [], None, {}
+    for k in range(config.members):
+        member_config = dataclasses.replace(config, seed=config.seed + k)
+        examples, weights, info = training_examples(
+            data_dir, news_path, member_config.seed, exclude_news_topics, **recipe
+        )
+        if relevance is None:
+            relevance = fit_relevance(examples)
+            log.info("relevance expert: %s", relevance)
+        log.info("member %d/%d, seed %d, training on %s", k + 1, config.members, member_config.seed, info)
+        member = train_member(examples, member_config, sample_weights=weights)
+        members.append(dict(member, metadata=dict(member["metadata"], **info)))
+    path = save_base_artifact(members, output_path, relevance)
+    return dict(info, output=str(path), members=len(members), seconds=round(time.monotonic() - started, 1),
+                bytes=path.stat().st_size)
 
 
 def evaluate_suite(
     model: Any, data_dir: str | Path | None, news_path: str | Path | None, seed: int = 0
 ) -> dict[str, Any]:
-    """IBM test (unseen topics + synthetic none) and news dev, as dicts of scores."""
+    """IBM test (unseen topics + synthetic none), news dev and the held-out news topics, as dicts of scores."""
     from .evaluation import evaluate_examples
 
     report: dict[str, Any] = {"model_version": model.model_version}
     if data_dir:
         report["ibm_test"] = evaluate_examples(model, ibm_test_examples(data_dir, seed))
     if news_path:
-        report["news_dev"] = evaluate_examples(model, news_examples(news_rows(news_path, "dev")))
+        for split in ("dev", "heldout"):
+            report[f"news_{split}"] = evaluate_examples(model, news_examples(news_rows(news_path, split)))
     return report
 
 

@@ -86,4 +86,5 @@ def test_head_of_an_older_format_is_refused(tmp_path) -> None:
 def test_adapter_shares_the_encoder_and_head_and_leaves_the_base_alone(stance_model, zephyr_head) -> None:
     adapted = zephyr_head.apply(stance_model)
     assert adapted.head is stance_model.head and adapted.encoder is stance_model.encoder
+    assert adapted.ensemble is stance_model.ensemble and adapted.relevance is stance_model.relevance
     assert stance_model.adapter is None
