@@ -239,7 +239,8 @@ class InputEncoder:
 
     def encode(self, items: Sequence[StanceInput]) -> list[Encoded]:
         topic_ids = self._ids([_clean(item.topic) for item in items])
-        speaker_ids = self._ids([_clean(item.speaker) + ":" if _clean(item.speaker) else "" for item in items])
+        speakers = [_clean(item.speaker) for item in items]
+        speaker_ids = self._ids([speaker + ":" if speaker else "" for speaker in speakers])
         quote_ids, left_ids, right_ids = self._quote_and_context_ids(items)
         encoded = []
         for i in range(len(items)):
@@ -303,17 +304,28 @@ def length_buckets(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
 # --------------------------------------------------------------------------- relevance
 
 
-def embed(encoder: Any, encoded: Sequence[Encoded], pad_id: int, batch_size: int = 64) -> torch.Tensor:
-    """Unit-length mean-pooled sentence embeddings, in the order of `encoded`."""
+def pool(
+    encoder: Any, encoded: Sequence[Encoded], pad_id: int, layers: Sequence[int] = (LAST_LAYER,), batch_size: int = 32
+) -> torch.Tensor:
+    """Mean-pooled hidden states of `layers` (0 = embeddings), side by side, in the order of `encoded`."""
     import torch
 
-    embeddings = torch.zeros((len(encoded), encoder.config.hidden_size))
+    states = torch.zeros((len(encoded), encoder.config.hidden_size * len(layers)))
+    only_last = tuple(layers) == (LAST_LAYER,)
     with torch.inference_mode():
         for batch_indices in length_buckets([len(e.input_ids) for e in encoded], batch_size):
             tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
-            pooled = mean_pool(encoder(**tensors).last_hidden_state, tensors["attention_mask"])
-            embeddings[batch_indices] = torch.nn.functional.normalize(pooled, dim=-1)
-    return embeddings
+            output = encoder(**tensors, output_hidden_states=not only_last)
+            hidden = [output.last_hidden_state] if only_last else [output.hidden_states[i] for i in layers]
+            states[batch_indices] = torch.cat([mean_pool(h, tensors["attention_mask"]) for h in hidden], dim=-1)
+    return states
+
+
+def embed(encoder: Any, encoded: Sequence[Encoded], pad_id: int) -> torch.Tensor:
+    """Unit-length mean-pooled sentence embeddings, in the order of `encoded`."""
+    import torch
+
+    return torch.nn.functional.normalize(pool(encoder, encoded, pad_id, batch_size=64), dim=-1)
 
 
 def passage_kind(item: StanceInput) -> str:
@@ -402,33 +414,6 @@ class StanceModel:
     def members(self) -> tuple[tuple[Any, Any], ...]:
         return ((self.encoder, self.head), *self.ensemble)
 
-    def pooled_states(
-        self,
-        items: Sequence[StanceInput],
-        layers: Sequence[int] = (LAST_LAYER,),
-        batch_size: int = 32,
-        encoder: Any = None,
-    ) -> torch.Tensor:
-        """Mean-pooled hidden states of `layers` (0 = embeddings) of `encoder` (default: the first
-        member's), side by side, in the order of `items`."""
-        import torch
-
-        encoder = self.encoder if encoder is None else encoder
-        width = self.head[1].in_features
-        states = torch.zeros((len(items), width * len(layers)))
-        if not items:
-            return states
-        encoded = self.input_encoder.encode(items)
-        pad_id = self.input_encoder.tokenizer.pad_token_id
-        only_last = tuple(layers) == (LAST_LAYER,)
-        with torch.inference_mode():
-            for batch_indices in length_buckets([len(e.input_ids) for e in encoded], batch_size):
-                tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
-                output = encoder(**tensors, output_hidden_states=not only_last)
-                hidden = [output.last_hidden_state] if only_last else [output.hidden_states[i] for i in layers]
-                states[batch_indices] = torch.cat([mean_pool(h, tensors["attention_mask"]) for h in hidden], dim=-1)
-        return states
-
     def relevance_shift(self, items: Sequence[StanceInput]) -> torch.Tensor:
         """What the relevance expert adds to the inner logits (zeros for an artifact without one)."""
         import torch
@@ -456,7 +441,9 @@ class StanceModel:
 
         layers = (LAST_LAYER, *ADAPTER_LAYERS) if with_adapter_layers else (LAST_LAYER,)
         width = self.head[1].in_features
-        states = [self.pooled_states(items, layers, batch_size, encoder) for encoder, _ in self.members]
+        encoded = self.input_encoder.encode(items)  # once for all members: they share the tokenizer
+        pad_id = self.input_encoder.tokenizer.pad_token_id
+        states = [pool(encoder, encoded, pad_id, layers, batch_size) for encoder, _ in self.members]
         adapter_input = torch.cat([member[:, width:] for member in states], dim=-1) if with_adapter_layers else None
         return [member[:, :width] for member in states], adapter_input
 
