@@ -67,3 +67,12 @@ class StanceFactory(factory.django.DjangoModelFactory):
     score_against = 0.1
     score_none = 0.1
     model_version = "test"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
