@@ -4,7 +4,10 @@ Pages, the API, the admin, services and commands all ask here (`can` / `require`
 changes in one place. Roles are the groups Editor, Analyst and Admin; a superuser may do
 everything. Anonymous users may do nothing (the login page and static files are not actions).
 """
+from functools import wraps
+
 import rules
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 EDITOR = "Editor"
@@ -61,3 +64,22 @@ def require(user, ability: str, obj=None) -> None:
     if not can(user, ability, obj):
         who = getattr(user, "username", "") or "anonymous"
         raise PermissionDenied(f"{who} may not {ability.replace('_', ' ')}.")
+
+
+def ability_required(ability: str):
+    """View decorator: anonymous users go to the login page, users without `ability` get 403."""
+    if ability not in POLICY:
+        raise KeyError(f"Unknown ability {ability!r}.")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, ability)
+            return view(request, *args, **kwargs)
+
+        guarded.required_ability = ability
+        return guarded
+
+    return decorate

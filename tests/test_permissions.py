@@ -46,3 +46,22 @@ def test_require_raises_a_readable_error_and_unknown_abilities_are_refused():
         permissions.require(editor, "merge_speakers")
     with pytest.raises(KeyError):
         permissions.can(editor, "fly")
+
+
+@pytest.mark.django_db
+def test_ability_required_sends_anonymous_to_login_and_refuses_other_roles(rf):
+    from django.http import HttpResponse
+
+    @permissions.ability_required("export")
+    def view(request):
+        return HttpResponse("ok")
+
+    request = rf.get("/somewhere/?x=1")
+    request.user = AnonymousUser()
+    response = view(request)
+    assert response.status_code == 302 and "/somewhere/" in response["Location"]
+    request.user = _user_in(permissions.EDITOR)
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.user = _user_in(permissions.ANALYST)
+    assert view(request).status_code == 200
