@@ -174,6 +174,8 @@ NEWSDESK = {
     "RETRAIN_DELAY_SECONDS": env.int("NEWSDESK_RETRAIN_DELAY_SECONDS", default=30),
     # Where workers keep topic heads read from the database (any local folder).
     "STANCE_HEAD_CACHE": env("NEWSDESK_STANCE_HEAD_CACHE", default=str(BASE_DIR / "var" / "stance-heads")),
+    # The review queue lists attributed quotes whose attribution confidence is below this.
+    "REVIEW_MIN_CONFIDENCE": env.float("NEWSDESK_REVIEW_MIN_CONFIDENCE", default=0.7),
 }
 
 # --- Logging ------------------------------------------------------------------

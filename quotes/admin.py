@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from quotes import services
-from quotes.models import Article, Quote, Speaker, SpeakerAlias, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, Stance, Topic
 
 
 @admin.register(Topic)
@@ -112,3 +112,25 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             services.article_retry(article=article)
         self.message_user(request, f"{queryset.count()} article(s) queued for processing.")
+
+
+@admin.register(QuoteFlag)
+class QuoteFlagAdmin(admin.ModelAdmin):
+    """Editors' flags; resolving goes through the service, so the policy and the record hold."""
+
+    list_display = ["quote", "kind", "by", "created_at", "resolved_at", "resolved_by"]
+    list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["quote__text", "note"]
+    list_select_related = ["quote__speaker", "by", "resolved_by"]
+    readonly_fields = ["quote", "kind", "note", "by", "created_at", "resolved_at", "resolved_by", "resolution"]
+    actions = ["resolve"]
+
+    def has_add_permission(self, request):
+        return False  # editors flag on the article page or in the review queue
+
+    @admin.action(description="Resolve the selected flags")
+    def resolve(self, request, queryset):
+        flags = list(queryset.filter(resolved_at=None))
+        for flag in flags:
+            services.flag_resolve(flag=flag, by=request.user, resolution="resolved in admin")
+        self.message_user(request, f"Resolved {len(flags)} flag(s).")

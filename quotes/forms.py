@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from quotes import services
+from quotes.models import QuoteFlag
 
 
 class ArticleForm(forms.Form):
@@ -42,3 +43,10 @@ class ArticleForm(forms.Form):
         except services.IngestError as error:
             self.add_error(None, str(error))
             return None
+
+
+class QuoteFlagForm(forms.Form):
+    """What looks wrong with a quote, in an editor's words."""
+
+    kind = forms.ChoiceField(choices=QuoteFlag.Kind.choices, label="What is wrong")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)

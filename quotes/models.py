@@ -1,4 +1,5 @@
 """Articles, the quotes found in them, who said them, and where they stand."""
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -90,6 +91,12 @@ class Article(models.Model):
     error = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=100, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # A person checked every quote of the article (spans, speakers, none missing): it is gold.
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,6 +141,12 @@ class Quote(models.Model):
     attribution_confidence = models.FloatField(default=0.0)
     corrected_fields = models.JSONField(
         default=list, blank=True, help_text="Fields a human corrected; re-processing keeps them."
+    )
+    # A person accepted the attribution as it stands: the quote leaves the review queue.
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -193,3 +206,34 @@ class Stance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_label_display()} on {self.topic}"
+
+
+class QuoteFlag(models.Model):
+    """An editor's note that a quote looks wrong, open until an admin resolves it."""
+
+    class Kind(models.TextChoices):
+        WRONG_SPEAKER = "wrong_speaker", "Wrong speaker"
+        NOT_A_QUOTE = "not_a_quote", "Not a quote"
+        OTHER = "other", "Other"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(blank=True, help_text="What the admin did about it.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.quote.text[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain, zip_longest
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
 
 from quotes.filters import QuoteFilter
-from quotes.models import Article, Quote, Speaker, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
+from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
 
 def quote_queryset() -> QuerySet[Quote]:
@@ -152,3 +156,156 @@ def topic_list() -> QuerySet[Topic]:
         quote_count=Count("stances", distinct=True),
         speaker_count=Count("stances__quote__speaker", distinct=True),
     ).order_by("-is_active", "name")
+
+
+# --- Review queue -----------------------------------------------------------------
+
+REVIEW_KINDS = {
+    "flag": "Flagged by an editor",
+    "unattributed": "Unattributed",
+    "low_confidence": "Low attribution confidence",
+    "stance": "Uncertain stance",
+}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One thing for a person to check: a flag, a quote's attribution, or a quote's stance."""
+
+    kind: str
+    quote: Quote
+    flag: QuoteFlag | None = None
+    stance: Stance | None = None
+    uncertainty: float | None = None
+
+    @property
+    def dom_id(self) -> str:
+        target = self.flag or self.stance or self.quote
+        return f"review-{self.kind}-{target.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return REVIEW_KINDS[self.kind]
+
+
+@dataclass
+class ReviewQueue:
+    """The queue's size per kind (exact) and its first items in working order (bounded)."""
+
+    counts: dict[str, int]
+    items: list[ReviewItem] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(self.counts.values())
+
+
+def _quotes_in_review() -> QuerySet[Quote]:
+    """Quotes a person may still need to look at: not waiting on an open flag."""
+    open_flag = QuoteFlag.objects.filter(quote=OuterRef("pk"), resolved_at=None)
+    return Quote.objects.filter(~Exists(open_flag))
+
+
+def _unchecked_attributions() -> QuerySet[Quote]:
+    """Quotes whose attribution no person has accepted or corrected."""
+    return (
+        _quotes_in_review()
+        .filter(reviewed_at=None, corrected_fields=[])
+        .select_related("speaker", "article")
+        .defer("article__body")
+    )
+
+
+def review_queue(*, kind: str = "", topic: Topic | None = None, limit: int = 200) -> ReviewQueue:
+    """What most needs a human, in working order: editors' flags, unattributed quotes, quotes
+    below `NEWSDESK_REVIEW_MIN_CONFIDENCE`, then per active topic the model-labelled stances it
+    is least sure of (most uncertain first, spread across speakers and articles, topics
+    interleaved). `kind` keeps one of REVIEW_KINDS; at most `limit` items of each kind are loaded.
+    """
+    if kind and kind not in REVIEW_KINDS:
+        raise ValueError(f"Unknown review kind {kind!r}; use one of {', '.join(REVIEW_KINDS)}.")
+    threshold = settings.NEWSDESK["REVIEW_MIN_CONFIDENCE"]
+    attributions = _unchecked_attributions()
+    sources = {
+        "flag": QuoteFlag.objects.filter(resolved_at=None)
+        .select_related("quote__speaker", "quote__article", "by")
+        .defer("quote__article__body")
+        .order_by("created_at", "pk"),
+        "unattributed": attributions.filter(speaker=None).order_by("-article__published_at", "article", "start"),
+        "low_confidence": attributions.filter(speaker__isnull=False, attribution_confidence__lt=threshold)
+        .order_by("attribution_confidence", "-article__published_at", "article", "start"),
+        "stance": _uncertain_stances(topic),
+    }
+    queue = ReviewQueue(counts={name: source.count() for name, source in sources.items()})
+    for name in REVIEW_KINDS:
+        if kind and name != kind:
+            continue
+        if name == "flag":
+            queue.items += [ReviewItem(kind=name, quote=flag.quote, flag=flag) for flag in sources[name][:limit]]
+        elif name == "stance":
+            queue.items += _stance_items(sources[name], limit)
+        else:
+            queue.items += [ReviewItem(kind=name, quote=quote) for quote in sources[name][:limit]]
+    return queue
+
+
+def _uncertain_stances(topic: Topic | None) -> QuerySet[Stance]:
+    """Model-labelled stances on active topics, least confident top score first."""
+    stances = Stance.objects.filter(
+        source=Stance.Source.MODEL, topic__is_active=True, quote__in=_quotes_in_review()
+    )
+    if topic is not None:
+        stances = stances.filter(topic=topic)
+    return stances.annotate(top_score=Greatest("score_favor", "score_against", "score_none")).order_by(
+        "top_score", "pk"
+    )
+
+
+def _stance_items(stances: QuerySet[Stance], limit: int) -> list[ReviewItem]:
+    """Per topic: the `limit` least confident, ranked for the most learning per label."""
+    per_topic: dict[int, list[Stance]] = defaultdict(list)
+    for topic_id in stances.values_list("topic", flat=True).distinct().order_by("topic"):
+        per_topic[topic_id] = list(
+            stances.filter(topic_id=topic_id)
+            .select_related("topic", "quote__speaker", "quote__article")
+            .defer("quote__article__body")[:limit]
+        )
+    ranked = []
+    for pool in per_topic.values():
+        order = rank_for_labelling(
+            [_stance_scores(record) for record in pool],
+            [(record.quote.speaker_id, record.quote.article_id) for record in pool],
+        )
+        ranked.append([pool[index] for index in order])
+    # Topics take turns, so a big topic does not hide the others.
+    interleaved = [record for record in chain.from_iterable(zip_longest(*ranked)) if record is not None]
+    return [
+        ReviewItem(kind="stance", quote=record.quote, stance=record, uncertainty=_uncertainty(record))
+        for record in interleaved[:limit]
+    ]
+
+
+def _stance_scores(record: Stance) -> dict[str, float]:
+    return {"favor": record.score_favor, "against": record.score_against, "none": record.score_none}
+
+
+def _uncertainty(record: Stance) -> float:
+    return margin_uncertainty(_stance_scores(record))
+
+
+def gold_articles(*, since=None) -> QuerySet[Article]:
+    """Articles a person vouched for (every quote checked), oldest review first."""
+    articles = Article.objects.filter(reviewed_at__isnull=False)
+    if since is not None:
+        articles = articles.filter(reviewed_at__gte=since)
+    return articles.prefetch_related(
+        Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start", "end"))
+    ).order_by("reviewed_at", "pk")
+
+
+def human_stance_labels(*, topic: Topic | None = None) -> QuerySet[Stance]:
+    """Stances a person labelled, with what the stance model reads for each."""
+    stances = Stance.objects.filter(source=Stance.Source.HUMAN)
+    if topic is not None:
+        stances = stances.filter(topic=topic)
+    return stances.select_related("topic", "quote__speaker", "quote__article").order_by("topic__slug", "quote_id")

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quotes import text as textutils
-from quotes.models import Article, Quote, Speaker, SpeakerAlias, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, Stance, Topic
+from quotes.permissions import require
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
     from quotes import extraction, stance
@@ -422,3 +423,64 @@ def speaker_merge(*, source: Speaker, target: Speaker, by: AbstractBaseUser | No
         source.delete()
     logger.info("Speaker %s merged into %s by %s", source.name, target.name, by)
     return target
+
+
+# --- Review -----------------------------------------------------------------------
+
+
+def quote_flag(*, quote: Quote, kind: str, note: str = "", by: AbstractBaseUser) -> QuoteFlag:
+    """An editor says a quote looks wrong; it waits in the review queue for an admin.
+
+    Flagging the same quote for the same reason twice keeps one open flag (the later note
+    is added to it).
+    """
+    require(by, "flag_quote")
+    if kind not in QuoteFlag.Kind.values:
+        raise ValueError(f"Unknown flag {kind!r}; use one of {', '.join(QuoteFlag.Kind.values)}.")
+    note = note.strip()
+    with transaction.atomic():
+        flag = QuoteFlag.objects.select_for_update().filter(quote=quote, kind=kind, resolved_at=None).first()
+        if flag is None:
+            return QuoteFlag.objects.create(quote=quote, kind=kind, note=note, by=by)
+        if note and note not in flag.note:
+            flag.note = f"{flag.note}\n{note}".strip()
+            flag.save(update_fields=["note"])
+    return flag
+
+
+def flag_resolve(*, flag: QuoteFlag, by: AbstractBaseUser, resolution: str = "") -> QuoteFlag:
+    """An admin has dealt with a flag (corrected the quote, or found it right): it closes."""
+    require(by, "correct")
+    if not flag.is_open:
+        raise ValueError("This flag is already resolved.")
+    flag.resolved_at = timezone.now()
+    flag.resolved_by = by
+    flag.resolution = resolution.strip()
+    flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    return flag
+
+
+def quote_review(*, quote: Quote, by: AbstractBaseUser, reason: str = "") -> Quote:
+    """An admin accepts the quote's span and speaker as they stand: it leaves the review queue."""
+    require(by, "correct")
+    quote.reviewed_at = timezone.now()
+    quote.reviewed_by = by
+    quote._change_reason = reason or "attribution accepted"
+    quote._history_user = by
+    quote.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    return quote
+
+
+def article_review(*, article: Article, by: AbstractBaseUser) -> Article:
+    """An admin vouches for every quote of the article (spans, speakers, none missing).
+
+    A reviewed article is gold: `export_gold` writes it for scoring the extractor.
+    """
+    require(by, "correct")
+    if article.status != Article.Status.DONE:
+        raise ValueError("Only a processed article can be marked reviewed.")
+    if QuoteFlag.objects.filter(quote__article=article, resolved_at=None).exists():
+        raise ValueError("Resolve the article's open flags before marking it reviewed.")
+    Article.objects.filter(pk=article.pk).update(reviewed_at=timezone.now(), reviewed_by=by)
+    article.refresh_from_db(fields=["reviewed_at", "reviewed_by"])
+    return article

@@ -16,4 +16,10 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("quotes/", views.quote_list, name="quote_list"),
     path("quotes/export.csv", views.quote_export, name="quote_export"),
+    path("quotes/<int:pk>/flag/", views.quote_flag, name="quote_flag"),
+    path("articles/<int:pk>/reviewed/", views.article_review, name="article_review"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/stances/<int:pk>/", views.review_stance, name="review_stance"),
+    path("review/quotes/<int:pk>/accept/", views.review_accept, name="review_accept"),
+    path("review/flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
 ]

@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quotes import selectors, services
-from quotes.forms import ArticleForm
-from quotes.models import Article, Speaker, Stance, Topic
+from quotes.forms import ArticleForm, QuoteFlagForm
+from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
+from quotes.permissions import ability_required
 
 PAGE_SIZE = 50
+REVIEW_PAGE_SIZE = 20
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -167,3 +170,93 @@ def _export_row(quote, stance) -> list:
           if stance else ["", "", ""]),
         stance.model_version if stance else "",
     ]
+
+
+# --- Review queue -----------------------------------------------------------------
+
+
+@ability_required("set_stance")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """What most needs a human: flags, unattributed and doubtful quotes, uncertain stances."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in selectors.REVIEW_KINDS else ""
+    topic = Topic.objects.filter(slug=request.GET.get("topic", "")).first()
+    queue = selectors.review_queue(kind=kind, topic=topic)
+    page = Paginator(queue.items, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "quotes/review_queue.html",
+        {
+            "queue": queue,
+            "page": page,
+            "kind": kind,
+            "topic": topic,
+            "kinds": selectors.REVIEW_KINDS,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@ability_required("set_stance")
+@require_POST
+def review_stance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Label a stance from the queue (accepting the model's label labels it too)."""
+    stance_record = get_object_or_404(Stance, pk=pk)
+    label = request.POST.get("label", "")
+    if label not in Stance.Label.values:
+        return _review_done(request, f"“{label}” is not a stance; choose favor, against or none.", status=400)
+    services.stance_label(stance_record=stance_record, label=label, by=request.user, reason="labelled in review")
+    return _review_done(request, f"Stance on {stance_record.topic.name} set to {label}.")
+
+
+@ability_required("correct")
+@require_POST
+def review_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quote's span and speaker are right as they stand."""
+    services.quote_review(quote=get_object_or_404(Quote, pk=pk), by=request.user, reason="accepted in review")
+    return _review_done(request, "Attribution accepted.")
+
+
+@ability_required("correct")
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(QuoteFlag, pk=pk, resolved_at=None)
+    services.flag_resolve(flag=flag, by=request.user, resolution=request.POST.get("resolution", ""))
+    return _review_done(request, "Flag resolved.")
+
+
+@ability_required("flag_quote")
+@require_POST
+def quote_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor flags a quote as wrongly attributed, not a quote, or otherwise wrong."""
+    quote = get_object_or_404(Quote, pk=pk)
+    form = QuoteFlagForm(request.POST)
+    if not form.is_valid():
+        return _review_done(request, " ".join(form.errors.get("kind", ["Choose what is wrong."])), status=400)
+    flag = services.quote_flag(quote=quote, by=request.user, **form.cleaned_data)
+    return _review_done(request, f"Flagged: {flag.get_kind_display().lower()}. An admin will look at it.")
+
+
+@ability_required("correct")
+@require_POST
+def article_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin vouches for all of an article's quotes: it joins the extractor's gold."""
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        services.article_review(article=article, by=request.user)
+    except ValueError as error:
+        return _review_done(request, str(error), status=400)
+    return _review_done(request, "Article marked reviewed: its quotes are now gold.")
+
+
+def _review_done(request: HttpRequest, message: str, status: int = 200) -> HttpResponse:
+    """htmx swaps the item for the outcome; without JavaScript, back to where the form was."""
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "quotes/_done.html", {"message": message, "failed": status >= 400}, status=status)
+    (messages.error if status >= 400 else messages.success)(request, message)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "quotes:review_queue"
+    return redirect(target)
