@@ -176,6 +176,8 @@ NEWSDESK = {
     "STANCE_HEAD_CACHE": env("NEWSDESK_STANCE_HEAD_CACHE", default=str(BASE_DIR / "var" / "stance-heads")),
     # The review queue lists attributed quotes whose attribution confidence is below this.
     "REVIEW_MIN_CONFIDENCE": env.float("NEWSDESK_REVIEW_MIN_CONFIDENCE", default=0.7),
+    # ... and the model-labelled stances whose likeliest label scores below this.
+    "REVIEW_STANCE_MAX_CONFIDENCE": env.float("NEWSDESK_REVIEW_STANCE_MAX_CONFIDENCE", default=0.8),
 }
 
 # --- Logging ------------------------------------------------------------------

@@ -220,7 +220,8 @@ def review_queue(*, kind: str = "", topic: Topic | None = None, limit: int = 200
     """What most needs a human, in working order: editors' flags, unattributed quotes, quotes
     below `NEWSDESK_REVIEW_MIN_CONFIDENCE`, then per active topic the model-labelled stances it
     is least sure of (most uncertain first, spread across speakers and articles, topics
-    interleaved). `kind` keeps one of REVIEW_KINDS; at most `limit` items of each kind are loaded.
+    interleaved). `kind` keeps one of REVIEW_KINDS; at most `limit` items of each kind are
+    loaded, while the counts are exact.
     """
     if kind and kind not in REVIEW_KINDS:
         raise ValueError(f"Unknown review kind {kind!r}; use one of {', '.join(REVIEW_KINDS)}.")
@@ -250,15 +251,16 @@ def review_queue(*, kind: str = "", topic: Topic | None = None, limit: int = 200
 
 
 def _uncertain_stances(topic: Topic | None) -> QuerySet[Stance]:
-    """Model-labelled stances on active topics, least confident top score first."""
-    stances = Stance.objects.filter(
-        source=Stance.Source.MODEL, topic__is_active=True, quote__in=_quotes_in_review()
+    """Model-labelled stances on active topics whose likeliest label scores below
+    `NEWSDESK_REVIEW_STANCE_MAX_CONFIDENCE`, least confident first."""
+    stances = (
+        Stance.objects.filter(source=Stance.Source.MODEL, topic__is_active=True, quote__in=_quotes_in_review())
+        .annotate(top_score=Greatest("score_favor", "score_against", "score_none"))
+        .filter(top_score__lt=settings.NEWSDESK["REVIEW_STANCE_MAX_CONFIDENCE"])
     )
     if topic is not None:
         stances = stances.filter(topic=topic)
-    return stances.annotate(top_score=Greatest("score_favor", "score_against", "score_none")).order_by(
-        "top_score", "pk"
-    )
+    return stances.order_by("top_score", "pk")
 
 
 def _stance_items(stances: QuerySet[Stance], limit: int) -> list[ReviewItem]:
@@ -299,7 +301,8 @@ def gold_articles(*, since=None) -> QuerySet[Article]:
     if since is not None:
         articles = articles.filter(reviewed_at__gte=since)
     return articles.prefetch_related(
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start", "end"))
+        Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start", "end")),
+        "quotes__speaker__aliases",
     ).order_by("reviewed_at", "pk")
 
 

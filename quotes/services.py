@@ -484,3 +484,55 @@ def article_review(*, article: Article, by: AbstractBaseUser) -> Article:
     Article.objects.filter(pk=article.pk).update(reviewed_at=timezone.now(), reviewed_by=by)
     article.refresh_from_db(fields=["reviewed_at", "reviewed_by"])
     return article
+
+
+# --- Corrections become data -------------------------------------------------------
+
+
+def gold_document(*, article: Article) -> dict:
+    """A reviewed article in the seed gold format (`tests/fixtures/*.gold.json`) with its text,
+    as read by `evaluate_attribution` and `../shared/bench/score_attribution.py`."""
+    quotes = list(article.quotes.all())
+    speakers = {quote.speaker for quote in quotes if quote.speaker is not None}
+    return {
+        "id": f"article-{article.pk}",
+        "title": article.title,
+        "source_url": article.url,
+        "reviewed_at": article.reviewed_at.isoformat() if article.reviewed_at else None,
+        "text": article.body,
+        "speakers": {
+            speaker.name: {
+                "aliases": sorted(alias.alias for alias in speaker.aliases.all() if alias.alias != speaker.name),
+                "role": speaker.role,
+                "country": speaker.country,
+            }
+            for speaker in sorted(speakers, key=lambda speaker: speaker.name)
+        },
+        "quotes": [
+            {
+                "start": quote.start,
+                "end": quote.end,
+                "text": article.body[quote.start : quote.end],
+                "speaker": quote.speaker.name if quote.speaker else None,
+                "direct": quote.is_direct,
+            }
+            for quote in quotes
+        ],
+    }
+
+
+def stance_gold_row(*, stance_record: Stance) -> dict:
+    """A human stance label as a row of `evaluate_stance`'s gold: what the model reads, and the label."""
+    quote, topic = stance_record.quote, stance_record.topic
+    item = _stance_input(quote, topic)
+    return {
+        "id": f"quote-{quote.pk}-{topic.slug}",
+        "text": item.text,
+        "context": item.context,
+        "speaker": item.speaker,
+        "topic": item.topic,
+        "topic_slug": topic.slug,
+        "stance": stance_record.label,
+        "article_id": quote.article_id,
+        "quote_id": quote.pk,
+    }

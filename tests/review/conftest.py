@@ -1,0 +1,50 @@
+"""People in each role, and a newsroom with something of every kind to review."""
+import pytest
+from django.contrib.auth.models import Group
+
+from quotes import permissions
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
+
+
+def user_in(group_name: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return user_in(permissions.EDITOR, "edna-editor")
+
+
+@pytest.fixture
+def analyst(db):
+    return user_in(permissions.ANALYST, "ana-analyst")
+
+
+@pytest.fixture
+def admin(db):
+    return user_in(permissions.ADMIN, "adam-admin")
+
+
+@pytest.fixture
+def newsroom(db):
+    """One quote of each kind that needs a person, and one that does not."""
+    topic = TopicFactory()
+    sure = QuoteFactory(
+        article=ArticleFactory(body="“We will sign,” Dana Holt said."), attribution_confidence=0.9
+    )
+    StanceFactory(quote=sure, topic=topic, score_favor=0.98, score_against=0.01, score_none=0.01)
+    unattributed = QuoteFactory(
+        article=ArticleFactory(body="“Nobody knows,” a voice said."), speaker=None, speaker_mention="",
+        attribution_confidence=0.0,
+    )
+    doubtful = QuoteFactory(
+        article=ArticleFactory(body="“Maybe later,” the official said."), attribution_confidence=0.5,
+        speaker=SpeakerFactory(name="Ivan Petrov", slug="ivan-petrov"),
+    )
+    torn = StanceFactory(
+        quote=sure, topic=TopicFactory(name="Sanctions", slug="sanctions", description="sanctions on Russia"),
+        label="favor", score_favor=0.4, score_against=0.38, score_none=0.22,
+    )
+    return {"topic": topic, "sure": sure, "unattributed": unattributed, "doubtful": doubtful, "torn": torn}
