@@ -1,0 +1,83 @@
+"""An admin works through the review queue with the keyboard, in a real browser."""
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import Client
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from quotes import permissions, tasks
+from quotes.models import Stance
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(browser, live_server, user):
+    """The test client's session, handed to the browser (works with or without a login page)."""
+    client = Client()
+    client.force_login(user)
+    browser.get(live_server.url + "/static/css/newsdesk.css")  # the cookie needs the site's origin
+    browser.delete_all_cookies()
+    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
+
+
+@pytest.fixture
+def uncertain_stances():
+    topic = TopicFactory()
+    body = "Envoys met.\n“It might help,” Dana Holt said.\n“We shall see,” Ivan Petrov said."
+    article = ArticleFactory(title="Envoys meet", body=body)
+    records = []
+    for text, name, favor in (("“It might help,”", "Dana Holt", 0.41), ("“We shall see,”", "Ivan Petrov", 0.45)):
+        start = body.index(text)
+        quote = QuoteFactory(article=article, start=start, end=start + len(text), text=text,
+                             speaker=SpeakerFactory(name=name))
+        records.append(StanceFactory(quote=quote, topic=topic, label="favor", score_favor=favor,
+                                     score_against=0.40, score_none=round(0.60 - favor, 2)))
+    return records
+
+
+def wait_done(browser, item_id):
+    WebDriverWait(browser, 10).until(
+        lambda driver: "done" in driver.find_element(By.ID, item_id).get_attribute("class")
+    )
+    return browser.find_element(By.ID, item_id)
+
+
+def test_an_admin_labels_stances_from_the_review_queue_with_the_keyboard(
+    browser, live_server, uncertain_stances, monkeypatch
+):
+    scheduled = []
+    monkeypatch.setattr(tasks.topic_retrain, "apply_async_on_commit", lambda args, **kw: scheduled.append(args[0]))
+    admin = UserFactory(username="adam-admin")
+    admin.groups.add(Group.objects.get_or_create(name=permissions.ADMIN)[0])
+    log_in(browser, live_server, admin)
+    browser.get(live_server.url + "/review/?kind=stance")
+    assert "2 items need a person" in browser.find_element(By.ID, "review-size").text
+    first, second = uncertain_stances  # Holt's is the closer call: it comes first
+    items = browser.find_elements(By.CSS_SELECTOR, ".review-item")
+    assert [item.get_attribute("id") for item in items] == [f"review-stance-{first.pk}", f"review-stance-{second.pk}"]
+    assert "current" in items[0].get_attribute("class")
+
+    keys = ActionChains(browser)
+    keys.send_keys("j").perform()  # next, then back: the arrows and j/k move the selection
+    assert "current" in browser.find_element(By.ID, f"review-stance-{second.pk}").get_attribute("class")
+    keys.send_keys("k").perform()
+    keys.send_keys("x").perform()  # against
+    done = wait_done(browser, f"review-stance-{first.pk}")
+    assert "set to against" in done.text
+    # The next item is selected by itself: "o" labels Petrov's quote none.
+    assert "current" in browser.find_element(By.ID, f"review-stance-{second.pk}").get_attribute("class")
+    keys.send_keys("o").perform()
+    wait_done(browser, f"review-stance-{second.pk}")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.label, first.source) == ("against", Stance.Source.HUMAN)
+    assert (second.label, second.source) == ("none", Stance.Source.HUMAN)
+    assert first.history.latest().history_user == admin
+    assert scheduled == [first.topic_id, second.topic_id]
+    browser.refresh()
+    assert "Nothing needs a person here" in browser.find_element(By.CSS_SELECTOR, ".empty").text
