@@ -67,3 +67,15 @@ def test_an_article_is_vouched_for_only_when_processed_and_without_open_flags(ed
     services.flag_resolve(flag=flag, by=admin)
     article = services.article_review(article=quote.article, by=admin)
     assert article.reviewed_by == admin and article.reviewed_at is not None
+
+
+def test_the_admin_lists_flags_and_resolves_them_through_the_service(client, editor):
+    flag = services.quote_flag(quote=QuoteFactory(), kind="wrong_speaker", by=editor)
+    superuser = UserFactory(username="root-admin", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.get("/admin/quotes/quoteflag/").status_code == 200
+    assert client.get("/admin/quotes/quoteflag/add/").status_code == 403
+    response = client.post("/admin/quotes/quoteflag/", {"action": "resolve", "_selected_action": [flag.pk]})
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert (flag.is_open, flag.resolved_by, flag.resolution) == (False, superuser, "resolved in admin")

@@ -215,3 +215,16 @@ def test_an_admin_marks_an_article_reviewed_and_a_redirect_never_leaves_the_site
     assert response.status_code == 302 and response["Location"] == REVIEW
     article.refresh_from_db()
     assert article.reviewed_by == admin
+
+
+def test_the_page_costs_the_same_queries_for_many_items(client, admin, editor, django_assert_max_num_queries):
+    topic = TopicFactory()
+    for index in range(15):
+        quote = QuoteFactory(speaker=None if index % 3 == 0 else SpeakerFactory(), attribution_confidence=0.3)
+        StanceFactory(quote=quote, topic=topic, score_favor=0.4, score_against=0.35, score_none=0.25)
+        if index % 5 == 0:
+            services.quote_flag(quote=QuoteFactory(), kind="other", by=editor)
+    client.force_login(admin)
+    with django_assert_max_num_queries(16):
+        response = client.get(REVIEW)
+    assert response.context["queue"].size == 33
