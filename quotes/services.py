@@ -461,13 +461,19 @@ def flag_resolve(*, flag: QuoteFlag, by: AbstractBaseUser, resolution: str = "")
 
 
 def quote_review(*, quote: Quote, by: AbstractBaseUser, reason: str = "") -> Quote:
-    """An admin accepts the quote's span and speaker as they stand: it leaves the review queue."""
+    """An admin accepts the quote's span and speaker as they stand: it leaves the review queue.
+
+    Accepting is a human decision like a correction: the speaker is locked, so re-processing
+    keeps the quote and its speaker (and lets no overlapping new quote replace it).
+    """
     require(by, "correct")
     quote.reviewed_at = timezone.now()
     quote.reviewed_by = by
+    if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
+        quote.corrected_fields = [*quote.corrected_fields, Quote.CorrectableField.SPEAKER]
     quote._change_reason = reason or "attribution accepted"
     quote._history_user = by
-    quote.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    quote.save(update_fields=["reviewed_at", "reviewed_by", "corrected_fields", "updated_at"])
     return quote
 
 

@@ -4,7 +4,7 @@
   "use strict";
   var list = document.getElementById("review-items");
   if (!list) { return; }
-  var NAVIGATION = { j: 1, ArrowRight: 1, ArrowDown: 1, k: -1, ArrowLeft: -1, ArrowUp: -1 };
+  var NAVIGATION = { j: 1, ArrowRight: 1, k: -1, ArrowLeft: -1 };
   var current = null;
 
   function open() {

@@ -79,3 +79,22 @@ def test_the_admin_lists_flags_and_resolves_them_through_the_service(client, edi
     assert response.status_code == 302
     flag.refresh_from_db()
     assert (flag.is_open, flag.resolved_by, flag.resolution) == (False, superuser, "resolved in admin")
+
+
+def test_an_accepted_quote_survives_re_processing_that_no_longer_finds_it(admin, monkeypatch):
+    from quotes import tasks
+
+    monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)
+    monkeypatch.setattr(tasks.article_classify, "delay_on_commit", lambda article_id: None)
+    body = "Minister Anna Kowalska met envoys on Monday.\n“We expect results,” Kowalska said."
+    article = services.article_ingest(text=body, title="Envoys")
+    services.article_process(article=article)
+    found = article.quotes.get()
+    start = body.index("met envoys")
+    # Not a quote the extractor would find: only the human acceptance keeps it.
+    accepted = QuoteFactory(article=article, start=start, end=start + len("met envoys"), speaker=found.speaker)
+    services.quote_review(quote=accepted, by=admin)
+    services.article_process(article=article)
+    accepted.refresh_from_db()
+    assert accepted.speaker == found.speaker and accepted.corrected_fields == ["speaker"]
+    assert article.quotes.count() == 2
