@@ -215,17 +215,67 @@ def _usable(attribution: dict[str, Any], fields: dict[str, str]) -> bool:
     return bool(attribution.get("source")) and 4 <= words <= 80 and len(fields["context"]) <= CONTEXT_CHARS
 
 
-def _promise(quote: str, direct: bool, rng: random.Random) -> float:
-    """Rough 'takes a side' score to rank candidates; neutral reporting still gets through."""
-    return 1.5 * direct + min(len(_EVALUATIVE.findall(quote)), 3) + rng.random() * 2.5
+def _promise(attribution: dict[str, Any], fields: dict[str, str], rng: random.Random) -> float:
+    """Round 1: a rough 'takes a side' score to rank candidates; neutral reporting still gets through."""
+    return 1.5 * attribution["direct"] + min(len(_EVALUATIVE.findall(fields["text"])), 3) + rng.random() * 2.5
+
+
+# Round 2 aims at quotes that take a side: verbs of taking a side (in the attribution's cue, or the
+# sentence), speakers who argue (not polls, reports, records), and the target named in the quote.
+_SIDE_CUES = re.compile(
+    r"\b(attack\w*|critici[sz]\w*|prais\w*|endors\w*|slam\w*|defend\w*|accus\w*|urg(?:e|es|ed|ing)|warn\w*|"
+    r"support\w*|oppos\w*|back(?:s|ed|ing)?|vow\w*|call(?:s|ed|ing)?|blast\w*|denounc\w*|condemn\w*|reject\w*|"
+    r"pledg\w*|promis\w*|mock\w*|lambast\w*|hail\w*|applaud\w*|champion\w*|decr(?:y|ies|ied)|assail\w*|"
+    r"fault\w*|blam\w*|demand\w*|tout\w*|boast\w*|dismiss\w*|derid\w*|ridicul\w*|insist\w*|argu\w*|"
+    r"rail\w*|scold\w*|chastis\w*|rebuk\w*|taunt\w*|embrac\w*|cheer\w*|fight\w*|hit (?:out|back)|"
+    r"fired? back|lash\w* out|tore into|went after|took aim)\b",
+    re.IGNORECASE,
+)
+_REPORTING_SPEAKER = re.compile(
+    r"\b(polls?|polling|surveys?|study|studies|reports?|data|figures|records?|documents?|analys[ie]s|numbers|"
+    r"results|estimates|census|filings?|statistics|findings|memo|transcripts?|according)\b",
+    re.IGNORECASE,
+)
+_REFERS = re.compile(r"\b(he|she|him|her|his|hers|they|them|it|this|that|these|the (?:ban|plan|wall|law|bill|"
+                     r"policy|proposal|investigation|probe|senator|candidate|governor))\b", re.IGNORECASE)
+
+
+def _argues(attribution: dict[str, Any]) -> bool:
+    """A speaker who can take a side: not a poll, a report, a record or a document."""
+    source = attribution.get("source") or {}
+    return not _REPORTING_SPEAKER.search(f"{source.get('text', '')} {attribution.get('source_resolved') or ''}")
+
+
+def _side_promise(attribution: dict[str, Any], fields: dict[str, str], rng: random.Random) -> float:
+    """Round 2: how likely the quote takes a side (0 for a poll or report speaking)."""
+    if not _argues(attribution):
+        return 0.0
+    cue = (attribution.get("cue") or {}).get("text", "")
+    return (2.0 * attribution["direct"] + 2.0 * bool(_SIDE_CUES.search(cue))
+            + 1.0 * bool(_SIDE_CUES.search(fields["context"])) + min(len(_EVALUATIVE.findall(fields["text"])), 3)
+            + rng.random() * 1.5)
+
+
+ROUNDS: dict[int, dict[str, Any]] = {
+    1: {"promise": _promise, "off_topic_share": 0.22, "context_only_share": 0.2, "min_promise": 0.0,
+        "per_article": 5, "chunk_name": "chunk_{n:02d}", "item_id": "c{n:02d}-{p:03d}"},
+    2: {"promise": _side_promise, "off_topic_share": 0.10, "context_only_share": 0.08, "min_promise": 0.5,
+        "per_article": 8, "chunk_name": "round2_{n:02d}", "item_id": "r2-{n:02d}-{p:03d}"},
+}
 
 
 def candidate_pool(
     articles: dict[str, dict[str, Any]], topics: dict[str, dict[str, Any]], quotas: dict[str, int],
-    *, off_topic_share: float = 0.22, context_only_share: float = 0.2, per_article: int = 5, seed: int = 0,
+    *, round_no: int = 1, seed: int = 0,
+    exclude: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """On-topic candidates (topic named in the quote, or only in its context) and off-topic pairings."""
+    """On-topic candidates (topic named in the quote, or only in its context) and off-topic pairings,
+    ranked by the round's promise; (article, attribution, topic) in `exclude` (already labelled) never
+    come back. Round 2 keeps only candidates promising a side, and context-only ones that refer to the
+    target ("he", "the ban")."""
     rng = random.Random(seed)
+    spec = ROUNDS[round_no]
+    per_article = spec["per_article"]
     patterns = {slug: re.compile("|".join(t["candidate_patterns"])) for slug, t in topics.items()}
     records = []
     for article in articles.values():
@@ -237,10 +287,13 @@ def candidate_pool(
                 "article": article, "attribution": attribution, **fields,
                 "in_quote": {s for s, p in patterns.items() if p.search(fields["text"])},
                 "in_context": {s for s, p in patterns.items() if p.search(fields["context"])},
-                "promise": _promise(fields["text"], attribution["direct"], rng),
+                "promise": spec["promise"](attribution, fields, rng),
             })
+    if round_no > 1:
+        records = [r for r in records if r["promise"] >= spec["min_promise"]]
     pool: list[dict[str, Any]] = []
     used: Counter = Counter()
+    chosen: set[tuple[str, str, str]] = set()
 
     def take(candidates: list[dict[str, Any]], n: int, slug: str, expected: str) -> None:
         per: Counter = Counter()
@@ -249,20 +302,29 @@ def candidate_pool(
                 break
             if per[record["article"]["id"]] >= per_article:
                 continue
+            key = (record["article"]["id"], record["attribution"]["id"], slug)
+            if key in exclude or key in chosen:
+                continue
+            chosen.add(key)
             per[record["article"]["id"]] += 1
             used[id(record)] += 1
             n -= 1
             pool.append(_item(record, topics[slug], expected))
 
     for slug, quota in quotas.items():
-        n_off = round(quota * off_topic_share)
+        n_off = round(quota * spec["off_topic_share"])
         n_on = quota - n_off
-        n_ctx = round(n_on * context_only_share)
+        n_ctx = round(n_on * spec["context_only_share"])
         in_quote = [r for r in records if slug in r["in_quote"]]
-        ctx_only = [r for r in records if slug in r["in_context"] and slug not in r["in_quote"]]
+        ctx_only = [r for r in records if slug in r["in_context"] and slug not in r["in_quote"]
+                    and (round_no == 1 or _REFERS.search(r["text"]))]
         before = len(pool)
         take(ctx_only, n_ctx, slug, "on_topic_context")
         take(in_quote, n_on - (len(pool) - before), slug, "on_topic")
+        if round_no > 1:  # a scarce topic: fill from the context-only ones, off-topic in proportion
+            take(ctx_only, n_on - (len(pool) - before), slug, "on_topic_context")
+            n_on = len(pool) - before
+            n_off = round(n_on * spec["off_topic_share"] / (1 - spec["off_topic_share"]))
         on_articles = {item["article_id"] for item in pool[before:]}
         unrelated = [r for r in records if slug not in r["in_context"]]
         same_article = [r for r in unrelated if r["article"]["id"] in on_articles]
@@ -309,11 +371,27 @@ def chunked(pool: Sequence[dict[str, Any]], n_chunks: int, seed: int = 0) -> lis
     return [ordered[i * size:(i + 1) * size] for i in range(n_chunks)]
 
 
+def labelled_keys(labels_dir: str | Path = LABELS_DIR) -> frozenset[tuple[str, str, str]]:
+    """(article, attribution, topic) of every label line so far, skips included."""
+    if not Path(labels_dir).exists():
+        return frozenset()
+    return frozenset((r["article_id"], r["attribution_id"], r["topic"]) for r in load_labels(labels_dir))
+
+
 def write_candidates(
     *, out_dir: str | Path, design_path: str | Path, quotas: dict[str, int], n_chunks: int = 6, seed: int = 0,
-    polnear_dir: str | Path = POLNEAR_DIR, topics_path: str | Path = TOPICS_PATH,
+    round_no: int = 1, polnear_dir: str | Path = POLNEAR_DIR, topics_path: str | Path = TOPICS_PATH,
+    labels_dir: str | Path = LABELS_DIR,
 ) -> list[list[dict[str, Any]]]:
-    pool = candidate_pool(load_articles(polnear_dir), load_topics(topics_path), quotas, seed=seed)
+    """The round's pool in chunk files. Round 1 drew from nothing labelled; later rounds leave out every
+    item labelled in the rounds before (the label files of `labels_dir` other than this round's)."""
+    spec = ROUNDS[round_no]
+    exclude = frozenset()
+    if round_no > 1:
+        earlier = [p for p in sorted(Path(labels_dir).glob("*.jsonl")) if not p.name.startswith(f"round{round_no}_")]
+        exclude = frozenset().union(*(labelled_keys(p) for p in earlier))
+    pool = candidate_pool(load_articles(polnear_dir), load_topics(topics_path), quotas, round_no=round_no,
+                          seed=seed, exclude=exclude)
     chunks = chunked(pool, n_chunks, seed)
     expected = []
     for number, chunk in enumerate(chunks, 1):
@@ -321,19 +399,24 @@ def write_candidates(
         for position, item in enumerate(chunk, 1):
             expected.append({"chunk": number, **{k: item[k] for k in ("article_id", "attribution_id", "topic")},
                              "expected": item["_expected"]})
-            rows.append({"item_id": f"c{number:02d}-{position:03d}",
+            rows.append({"item_id": spec["item_id"].format(n=number, p=position),
                          **{k: v for k, v in item.items() if not k.startswith("_")}})
-        write_jsonl(Path(out_dir) / f"chunk_{number:02d}.jsonl", rows)
+        write_jsonl(Path(out_dir) / f"{spec['chunk_name'].format(n=number)}.jsonl", rows)
     write_jsonl(design_path, expected)  # what each item was drawn as; kept away from the labellers
     return chunks
 
 
 # --------------------------------------------------------------------------- CLI
 
-DEFAULT_QUOTAS = {
-    "trump-president": 270, "clinton-president": 270, "sanders-president": 200, "cruz-president": 180,
-    "rubio-president": 150, "immigration-crackdown": 180, "muslim-ban": 160, "gun-control": 170,
-    "abortion-rights": 130, "clinton-email-probe": 180,
+QUOTAS = {
+    1: {"trump-president": 270, "clinton-president": 270, "sanders-president": 200, "cruz-president": 180,
+        "rubio-president": 150, "immigration-crackdown": 180, "muslim-ban": 160, "gun-control": 170,
+        "abortion-rights": 130, "clinton-email-probe": 180},
+    # round 2 leans on the topics with fewest favor/against after round 1
+    # (abortion, Rubio, guns and the ban have few unlabelled quotes left that name them: all are taken)
+    2: {"trump-president": 115, "clinton-president": 115, "sanders-president": 120, "cruz-president": 100,
+        "rubio-president": 100, "immigration-crackdown": 150, "muslim-ban": 120, "gun-control": 110,
+        "abortion-rights": 60, "clinton-email-probe": 150},
 }
 
 
@@ -346,18 +429,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     c = sub.add_parser("candidates", help="the labellers' candidate pool, in chunk files")
     c.add_argument("--out", required=True, help="folder for chunk_NN.jsonl")
     c.add_argument("--design", required=True, help="JSONL: what each item was drawn as (on/off-topic)")
-    c.add_argument("--chunks", type=int, default=6)
+    c.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
+                   help="1: the first pool; 2: stance-bearing quotes, none already labelled (see --labels)")
+    c.add_argument("--chunks", type=int, help="number of chunk files (round 1: 6, round 2: 4)")
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--labels", default=str(LABELS_DIR), help="labels of earlier rounds, left out of the pool")
     for p in (b, c):
         p.add_argument("--polnear", default=str(POLNEAR_DIR))
         p.add_argument("--topics", default=str(TOPICS_PATH))
     args = parser.parse_args(argv)
     try:
         if args.command == "candidates":
-            chunks = write_candidates(out_dir=args.out, design_path=args.design, quotas=DEFAULT_QUOTAS,
-                                      n_chunks=args.chunks, seed=args.seed, polnear_dir=args.polnear,
-                                      topics_path=args.topics)
-            print("\n".join(f"chunk_{i:02d}.jsonl {len(chunk)}" for i, chunk in enumerate(chunks, 1)))
+            chunks = write_candidates(out_dir=args.out, design_path=args.design, quotas=QUOTAS[args.round],
+                                      n_chunks=args.chunks or (6 if args.round == 1 else 4), seed=args.seed,
+                                      round_no=args.round, polnear_dir=args.polnear, topics_path=args.topics,
+                                      labels_dir=args.labels)
+            name = ROUNDS[args.round]["chunk_name"]
+            print("\n".join(f"{name.format(n=i)}.jsonl {len(chunk)}" for i, chunk in enumerate(chunks, 1)))
             return 0
         splits = build(labels_dir=args.labels, polnear_dir=args.polnear, topics_path=args.topics, out_dir=args.out)
     except (OSError, ValueError) as error:
