@@ -4,8 +4,13 @@ PolNeAR ships no licence, so no article text is committed: `labels/*.jsonl` hold
 {"article_id","attribution_id","topic","label"}; the quote, its context and speaker are read back from
 `../shared/data/polnear/{train,dev}.jsonl` when the gold is built. No Django.
 
-    python quotes/stance/data/real_news/build.py build       # gold -> var/stance/real_news/{train,dev,test}.jsonl
-    python quotes/stance/data/real_news/build.py candidates  # labellers' pool -> chunk files
+    python quotes/stance/data/real_news/build.py build       # gold -> var/stance/real_news/{split}.jsonl
+                                                             #      + {split}.extra_none.jsonl
+    python quotes/stance/data/real_news/build.py candidates [--round 2]  # labellers' pool -> chunk files
+
+`{split}.jsonl` is the stance set: every favor/against item and a hash-chosen share of the none items
+(neutral and off_topic in their own proportion) so that none is about a third; the other none items go to
+`{split}.extra_none.jsonl` (relevance training on train; the "unrelated -> none" rate on dev/test).
 
 Gold rows are those `classify_stance` / `evaluate_stance --gold` read: id, text, context, speaker, topic
 (the description), stance (favor/against/none), none_kind (neutral/off_topic for none), plus relevance,
@@ -35,6 +40,8 @@ INNER_LABELS = ("favor", "against", "neutral", "off_topic")
 SKIP = "skip"
 SPLITS = ("train", "dev", "test")
 SPLIT_SALT = "newsdesk-real-news-stance"
+NONE_SALT = "newsdesk-real-news-none-cap"
+NONE_SHARE = 1 / 3  # of the stance set
 CONTEXT_CHARS = 500
 JOIN = " … "
 
@@ -175,29 +182,74 @@ def build_gold(
     return splits
 
 
-def summary_table(splits: dict[str, list[dict[str, Any]]]) -> str:
-    """Per split x topic: favor / against / neutral / off_topic / n, then a total line per split."""
-    lines = [f"{'split':<6} {'topic':<22} {'favor':>6} {'against':>7} {'neutral':>7} {'off_top':>7} {'n':>5}"]
+def _hash_order(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: hashlib.sha256(f"{NONE_SALT}:{r['id']}".encode()).hexdigest())
+
+
+def stance_set(
+    rows: Sequence[dict[str, Any]], share: float = NONE_SHARE
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(stance set, extra none) of one split: every favor/against row, and as many none rows as make
+    `share` of the set (all of them when there are fewer), neutral and off_topic in their own
+    proportion, chosen by a hash of the id (so the choice does not depend on the input order)."""
+    sides = [r for r in rows if r["stance"] != "none"]
+    kinds = {kind: _hash_order(r for r in rows if r["label"] == kind) for kind in ("neutral", "off_topic")}
+    n_none = sum(len(group) for group in kinds.values())
+    keep = min(int(len(sides) * share / (1 - share) + 0.5), n_none)
+    n_neutral = min(int(keep * len(kinds["neutral"]) / n_none + 0.5) if n_none else 0, len(kinds["neutral"]))
+    n_neutral = max(n_neutral, keep - len(kinds["off_topic"]))
+    take = {"neutral": n_neutral, "off_topic": keep - n_neutral}
+    kept = sides + [r for kind, group in kinds.items() for r in group[:take[kind]]]
+    extra = [r for kind, group in kinds.items() for r in group[take[kind]:]]
+    return sorted(kept, key=lambda r: r["id"]), sorted(extra, key=lambda r: r["id"])
+
+
+def summary_table(splits: dict[str, list[dict[str, Any]]], extra: dict[str, list[dict[str, Any]]]) -> str:
+    """Per split x topic: favor / against / neutral / off_topic / n / none share of the stance set, then
+    the extra none items beside it; a total line per split."""
+    lines = [f"{'split':<6} {'topic':<22} {'favor':>6} {'against':>7} {'neutral':>7} {'off_top':>7} {'n':>5} "
+             f"{'none%':>6} | {'extra_neutral':>13} {'extra_off_top':>13}"]
     for split, rows in splits.items():
         by_topic: dict[str, Counter] = defaultdict(Counter)
         for row in rows:
             by_topic[row["topic_slug"]][row["label"]] += 1
             by_topic["(all)"][row["label"]] += 1
+        for row in extra[split]:
+            by_topic[row["topic_slug"]]["x_" + row["label"]] += 1
+            by_topic["(all)"]["x_" + row["label"]] += 1
         for topic in sorted(by_topic, key=lambda t: (t == "(all)", t)):
             c = by_topic[topic]
+            n = sum(c[label] for label in INNER_LABELS)
+            none = (c["neutral"] + c["off_topic"]) / n if n else 0.0
             lines.append(f"{split:<6} {topic:<22} {c['favor']:6d} {c['against']:7d} {c['neutral']:7d} "
-                         f"{c['off_topic']:7d} {sum(c.values()):5d}")
+                         f"{c['off_topic']:7d} {n:5d} {none:6.1%} | {c['x_neutral']:13d} {c['x_off_topic']:13d}")
     return "\n".join(lines)
+
+
+def summary(splits: dict[str, list[dict[str, Any]]], extra: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The figures of the JSON last line: stance-set size per split, its none share, extra none per split."""
+    def none_share(rows: Sequence[dict[str, Any]]) -> float:
+        return round(sum(r["stance"] == "none" for r in rows) / len(rows), 3) if rows else 0.0
+
+    every = [r for rows in splits.values() for r in rows]
+    return {**{name: len(rows) for name, rows in splits.items()}, "stance_set": len(every),
+            "none_share": {**{name: none_share(rows) for name, rows in splits.items()}, "all": none_share(every)},
+            "extra_none": {name: len(rows) for name, rows in extra.items()},
+            "labels": len(every) + sum(len(rows) for rows in extra.values())}
 
 
 def build(
     *, labels_dir: str | Path = LABELS_DIR, polnear_dir: str | Path = POLNEAR_DIR,
     topics_path: str | Path = TOPICS_PATH, out_dir: str | Path = OUT_DIR,
-) -> dict[str, list[dict[str, Any]]]:
-    splits = build_gold(load_labels(labels_dir), load_articles(polnear_dir), load_topics(topics_path))
-    for name, rows in splits.items():
-        write_jsonl(Path(out_dir) / f"{name}.jsonl", rows)
-    return splits
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Writes and returns (stance sets, extra none) per split."""
+    gold = build_gold(load_labels(labels_dir), load_articles(polnear_dir), load_topics(topics_path))
+    splits, extra = {}, {}
+    for name, rows in gold.items():
+        splits[name], extra[name] = stance_set(rows)
+        write_jsonl(Path(out_dir) / f"{name}.jsonl", splits[name])
+        write_jsonl(Path(out_dir) / f"{name}.extra_none.jsonl", extra[name])
+    return splits, extra
 
 
 # --------------------------------------------------------------------------- candidate pool (for labellers)
@@ -423,7 +475,7 @@ QUOTAS = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command")
-    b = sub.add_parser("build", help="labels + PolNeAR -> gold splits (the default)")
+    b = sub.add_parser("build", help="labels + PolNeAR -> stance sets and extra none per split (the default)")
     b.add_argument("--labels", default=str(LABELS_DIR), help="folder of label files, or one file")
     b.add_argument("--out", default=str(OUT_DIR))
     c = sub.add_parser("candidates", help="the labellers' candidate pool, in chunk files")
@@ -447,13 +499,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = ROUNDS[args.round]["chunk_name"]
             print("\n".join(f"{name.format(n=i)}.jsonl {len(chunk)}" for i, chunk in enumerate(chunks, 1)))
             return 0
-        splits = build(labels_dir=args.labels, polnear_dir=args.polnear, topics_path=args.topics, out_dir=args.out)
+        splits, extra = build(labels_dir=args.labels, polnear_dir=args.polnear, topics_path=args.topics,
+                              out_dir=args.out)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(summary_table(splits))
-    counts = {name: len(rows) for name, rows in splits.items()}
-    print(json.dumps({"out": str(args.out), **counts}))
+    print(summary_table(splits, extra))
+    print(json.dumps({"out": str(args.out), **summary(splits, extra)}))
     return 0
 
 
