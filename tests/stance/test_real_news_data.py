@@ -268,8 +268,6 @@ def test_committed_labels_resolve_and_make_a_sound_stance_set(committed):
 
 @skip_without_labels
 @skip_without_polnear
-@pytest.mark.xfail(strict=False, reason="round 1 gives a stance set of ~1,060 (709 favor/against); "
-                   "≥ 1,500 needs the round-2 labels (labels/round2_*.jsonl)")
 def test_committed_stance_set_holds_at_least_1500_labels(committed):
     splits, _ = committed
     assert sum(len(split) for split in splits.values()) >= 1500
