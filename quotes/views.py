@@ -2,7 +2,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from quotes import selectors, services
 from quotes.forms import ArticleForm
 from quotes.models import Article, Speaker, Stance, Topic
+from quotes.permissions import ability_required, can
 
 PAGE_SIZE = 50
 
@@ -33,7 +33,10 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         article = form.save()
         if article is not None:
-            messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
+            if article.already_stored:
+                messages.info(request, f"This text is already stored as “{article}”.")
+            else:
+                messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
             return redirect(article)
     return render(request, "quotes/article_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -42,6 +45,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article with every quote highlighted, its speaker and stance, and the processing status."""
     article = get_object_or_404(Article, pk=pk)
     quotes = selectors.article_quotes(article=article)
+    can_correct = can(request.user, "correct")
     return render(
         request,
         "quotes/article_detail.html",
@@ -49,6 +53,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "quotes": quotes,
             "segments": selectors.article_body_segments(article=article, quotes=quotes),
+            "can_correct": can_correct,
+            "can_set_stance": can(request.user, "set_stance"),
+            "topics": Topic.objects.filter(is_active=True),
+            "rejected_quotes": selectors.article_rejected_quotes(article=article) if can_correct else [],
+            "stance_labels": Stance.Label.choices,
         },
     )
 
@@ -62,7 +71,7 @@ def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("quotes.change_stance")
+@ability_required("set_stance")
 def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor sets the stance of a quote; the model never overrides it."""
     stance_record = get_object_or_404(Stance.objects.select_related("quote__article"), pk=pk)
