@@ -636,6 +636,9 @@ def speaker_merge(*, source: Speaker, target: Speaker, by: AbstractBaseUser, rea
         raise CorrectionError("A speaker cannot be merged into itself.")
     reason = reason or f"merged {source.name} into {target.name}"
     with transaction.atomic():
+        # The rows as stored (not as the caller's copies hold them), locked until the merge is done.
+        source = Speaker.objects.select_for_update().get(pk=source.pk)
+        target = Speaker.objects.select_for_update().get(pk=target.pk)
         preview = selectors.speaker_merge_preview(source=source, target=target)
         merge = SpeakerMerge.objects.create(
             source_name=source.name, source_slug=source.slug, target=target, target_name=target.name,
@@ -680,6 +683,7 @@ def speaker_merge_undo(*, merge: SpeakerMerge, by: AbstractBaseUser, reason: str
         source = _instance(Speaker, rows["source"])
         if Speaker.objects.filter(Q(pk=source.pk) | Q(slug=source.slug)).exists():
             raise CorrectionError(f"A speaker with the address {source.slug} exists again; undo is not possible.")
+        stamps = {"created_at": source.created_at, "updated_at": source.updated_at}  # save() stamps anew
         source._history_user, source._change_reason = by, reason
         source.save(force_insert=True)
         for alias_row in rows["aliases"]:
@@ -699,8 +703,7 @@ def speaker_merge_undo(*, merge: SpeakerMerge, by: AbstractBaseUser, reason: str
                 setattr(merge.target, field, getattr(before, field))
             _save_recorded(merge.target, by=by, reason=reason)
             Speaker.objects.filter(pk=merge.target_id).update(updated_at=before.updated_at)
-        # save() stamps timestamps anew: put the recorded ones back.
-        Speaker.objects.filter(pk=source.pk).update(created_at=source.created_at, updated_at=source.updated_at)
+        Speaker.objects.filter(pk=source.pk).update(**stamps)
         merge.undone_by, merge.undone_at = by, timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
     return source
