@@ -156,6 +156,9 @@ class QuoteAdmin(SimpleHistoryAdmin):
     def short_text(self, obj: Quote) -> str:
         return obj.text[:80]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a deleted quote would come back with the next re-processing: reject it instead
+
     def get_queryset(self, request):
         # The list shows the article's title: leave its body (often long) in the database.
         return super().get_queryset(request).defer("article__body")
