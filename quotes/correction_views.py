@@ -1,6 +1,7 @@
 """Corrections where the newsroom reads: reassign, reject, fix spans, add quotes, label stances,
-merge speakers, and the History pages. Each view binds a form, calls one service, and redirects
-back; the article page's htmx swaps in the fresh workspace, and without JS the forms post normally.
+merge speakers, and the History pages. Each view binds a form, calls one service and goes back to
+the article: a redirect when the form posted normally (no JS), the fresh page for htmx, which swaps
+in its workspace.
 """
 from django.contrib import messages
 from django.db import transaction
@@ -9,15 +10,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from quotes import forms, selectors, services
+from quotes import forms, selectors, services, views
 from quotes.models import Article, Quote, Speaker, SpeakerMerge, Stance
 from quotes.permissions import ability_required, can
 
 AUTOCOMPLETE_LIMIT = 10
 
 
-def _back_to_quote(quote: Quote) -> HttpResponse:
-    return redirect(f"{quote.article.get_absolute_url()}#quote-{quote.pk}")
+def _back_to_article(request: HttpRequest, article: Article, anchor: str) -> HttpResponse:
+    """Without JS, redirect to the article page; for htmx, render it now (it swaps in the workspace,
+    whose messages tell how the correction went)."""
+    if request.headers.get("HX-Request"):
+        return views.article_detail(request, article.pk)
+    return redirect(f"{article.get_absolute_url()}#{anchor}")
+
+
+def _back_to_quote(request: HttpRequest, quote: Quote) -> HttpResponse:
+    return _back_to_article(request, quote.article, f"quote-{quote.pk}")
 
 
 def _report_errors(request: HttpRequest, form) -> None:
@@ -39,7 +48,7 @@ def quote_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReassignForm(request.POST)
     if not form.is_valid():
         _report_errors(request, form)
-        return _back_to_quote(quote)
+        return _back_to_quote(request, quote)
     data = form.cleaned_data
     try:
         if data["new_speaker_name"].strip():
@@ -56,7 +65,7 @@ def quote_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Quote #{quote.pk} is now attributed to {quote.speaker_name or 'nobody'}.")
-    return _back_to_quote(quote)
+    return _back_to_quote(request, quote)
 
 
 @require_POST
@@ -68,7 +77,7 @@ def quote_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     services.quote_reject(quote=quote, by=request.user, reason=form.cleaned_data.get("reason", ""))
     messages.success(request, f"Quote #{quote.pk} was rejected as not a quote; restore it from the list below.")
-    return redirect(f"{quote.article.get_absolute_url()}#rejected-quotes")
+    return _back_to_article(request, quote.article, "rejected-quotes")
 
 
 @require_POST
@@ -79,7 +88,7 @@ def quote_restore(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     services.quote_restore(quote=quote, by=request.user, reason=form.cleaned_data.get("reason", ""))
     messages.success(request, f"Quote #{quote.pk} was restored.")
-    return _back_to_quote(quote)
+    return _back_to_quote(request, quote)
 
 
 @require_POST
@@ -90,7 +99,7 @@ def quote_respan(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SpanForm(request.POST)
     if not form.is_valid():
         _report_errors(request, form)
-        return _back_to_quote(quote)
+        return _back_to_quote(request, quote)
     data = form.cleaned_data
     try:
         services.quote_respan(quote=quote, start=data["start"], end=data["end"], by=request.user, reason=data["reason"])
@@ -98,7 +107,7 @@ def quote_respan(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, f"The span of quote #{quote.pk} was fixed.")
-    return _back_to_quote(quote)
+    return _back_to_quote(request, quote)
 
 
 @require_POST
@@ -109,7 +118,7 @@ def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AddQuoteForm(request.POST)
     if not form.is_valid():
         _report_errors(request, form)
-        return redirect(f"{article.get_absolute_url()}#add-quote")
+        return _back_to_article(request, article, "add-quote-panel")
     data = form.cleaned_data
     try:
         with transaction.atomic():
@@ -122,9 +131,9 @@ def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except services.CorrectionError as error:
         messages.error(request, str(error))
-        return redirect(f"{article.get_absolute_url()}#add-quote")
+        return _back_to_article(request, article, "add-quote-panel")
     messages.success(request, f"Quote #{quote.pk} was added for {speaker.name}.")
-    return _back_to_quote(quote)
+    return _back_to_quote(request, quote)
 
 
 @require_POST
@@ -135,14 +144,14 @@ def quote_stance(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.QuoteStanceForm(request.POST)
     if not form.is_valid():
         _report_errors(request, form)
-        return _back_to_quote(quote)
+        return _back_to_quote(request, quote)
     data = form.cleaned_data
     services.quote_stance_label(
         quote=quote, topic=data["topic"], label=data["label"], by=request.user,
         reason=data["reason"] or "labelled on the page",
     )
     messages.success(request, f"Stance on {data['topic']} set to {data['label']}.")
-    return _back_to_quote(quote)
+    return _back_to_quote(request, quote)
 
 
 @ability_required("read")

@@ -306,10 +306,10 @@ def speaker_history(*, slug: str) -> list[Change]:
     quote_ids = set(Quote.history.filter(speaker_id__in=speaker_ids).values_list("id", flat=True))
     quote_records = list(Quote.history.filter(id__in=quote_ids).select_related("history_user"))
     names = _speaker_names(speaker_ids | {r.speaker_id for r in quote_records if r.speaker_id})
-    quote_changes = [
+    quote_changes = [  # changes to their quotes, and quotes attributed to or away from them
         change
         for change in _changes(quote_records, lambda r: f"Quote #{r.id}", names)
-        if any(field == "speaker" for field, _, _ in change.fields)
+        if change.record.speaker_id in speaker_ids or any(field == "speaker" for field, _, _ in change.fields)
     ]
     merges = (
         SpeakerMerge.objects.filter(Q(source_slug=slug) | Q(target_id__in=speaker_ids))
