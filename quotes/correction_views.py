@@ -21,7 +21,9 @@ def _back_to_article(request: HttpRequest, article: Article, anchor: str) -> Htt
     """Without JS, redirect to the article page; for htmx, render it now (it swaps in the workspace,
     whose messages tell how the correction went)."""
     if request.headers.get("HX-Request"):
-        return views.article_detail(request, article.pk)
+        response = views.article_detail(request, article.pk)
+        response["HX-Replace-Url"] = article.get_absolute_url()  # not the form's address
+        return response
     return redirect(f"{article.get_absolute_url()}#{anchor}")
 
 
