@@ -164,9 +164,11 @@ def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], sp
 
     stored = list(article.quotes.all())
     by_span = {(quote.start, quote.end): quote for quote in stored}
-    kept: set[int] = set()
-    for found in found_quotes:
-        quote = by_span.get((found.start, found.end))
+    found_quotes = list(found_quotes)
+    # Same spans first, so a stored quote is never moved away from a span the extractor still finds.
+    exact = [by_span.get((found.start, found.end)) for found in found_quotes]
+    kept: set[int] = {quote.pk for quote in exact if quote is not None}
+    for found, quote in zip(found_quotes, exact, strict=True):
         if quote is None:
             overlapping = [q for q in stored if q.start < found.end and found.start < q.end]
             if any(q.span_is_human or q.is_rejected for q in overlapping):
