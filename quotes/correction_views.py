@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quotes import forms, selectors, services, views
-from quotes.models import Article, Quote, Speaker, SpeakerMerge, Stance
+from quotes.models import Article, Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
 from quotes.permissions import ability_required, can
 
 AUTOCOMPLETE_LIMIT = 10
@@ -166,6 +166,52 @@ def speaker_search(request: HttpRequest) -> HttpResponse:
             {"results": [{"slug": s.slug, "name": s.name, "role": s.role, "quotes": s.quote_count} for s in speakers]}
         )
     return render(request, "quotes/_speaker_options.html", {"speakers": speakers})
+
+
+@require_POST
+@ability_required("correct")
+def speaker_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """An admin corrects a speaker's name, role or organisation (their address stays)."""
+    speaker = get_object_or_404(Speaker, slug=slug)
+    form = forms.SpeakerUpdateForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form)
+        return redirect(speaker)
+    try:
+        services.speaker_update(speaker=speaker, by=request.user, **form.cleaned_data)
+    except services.CorrectionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{speaker.name} was updated.")
+    return redirect(speaker)
+
+
+@require_POST
+@ability_required("correct")
+def speaker_alias_add(request: HttpRequest, slug: str) -> HttpResponse:
+    speaker = get_object_or_404(Speaker, slug=slug)
+    form = forms.AliasForm(request.POST)
+    if not form.is_valid():
+        _report_errors(request, form)
+        return redirect(speaker)
+    try:
+        services.speaker_alias_add(speaker=speaker, by=request.user, **form.cleaned_data)
+    except services.CorrectionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{form.cleaned_data['alias']}” now also names {speaker.name}.")
+    return redirect(speaker)
+
+
+@require_POST
+@ability_required("correct")
+def speaker_alias_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    alias = get_object_or_404(SpeakerAlias.objects.select_related("speaker"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    services.speaker_alias_remove(alias=alias, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, f"“{alias.alias}” no longer names {alias.speaker.name}.")
+    return redirect(alias.speaker)
 
 
 # --- History ----------------------------------------------------------------------

@@ -108,3 +108,15 @@ class QuoteStanceForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500)
+
+
+class SpeakerUpdateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    role = forms.CharField(max_length=300, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class AliasForm(forms.Form):
+    alias = forms.CharField(max_length=300)
+    reason = forms.CharField(required=False, max_length=500)

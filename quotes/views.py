@@ -103,6 +103,8 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "quotes": quotes,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
+            "can_correct": can(request.user, "correct"),
+            "can_merge": can(request.user, "merge_speakers"),
         },
     )
 

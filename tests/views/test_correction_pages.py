@@ -284,3 +284,30 @@ def test_admin_rejects_instead_of_deleting_so_reprocessing_does_not_bring_it_bac
     services.article_process(article=article)
     assert list(article.quotes.all()) == [quote]
     assert not article.quotes.visible().exists()
+
+
+def test_admin_corrects_a_speaker_and_their_aliases_on_the_speaker_page(client, admin):
+    speaker = SpeakerFactory(name="Ana Kowalska", slug="ana-kowalska", role="")
+    QuoteFactory(speaker=speaker)
+    html = client.get(speaker.get_absolute_url()).content.decode()
+    assert reverse("quotes:speaker_update", args=[speaker.slug]) in html
+    client.post(reverse("quotes:speaker_update", args=[speaker.slug]),
+                {"name": "Anna Kowalska", "role": "Foreign Minister", "organisation": "", "reason": "typo"})
+    speaker.refresh_from_db()
+    assert (speaker.name, speaker.role, speaker.slug) == ("Anna Kowalska", "Foreign Minister", "ana-kowalska")
+    client.post(reverse("quotes:speaker_alias_add", args=[speaker.slug]), {"alias": "Kowalska"})
+    alias = speaker.aliases.get(alias="Kowalska")
+    client.post(reverse("quotes:speaker_alias_remove", args=[alias.pk]), {"reason": "shared surname"})
+    assert not speaker.aliases.filter(alias="Kowalska").exists()
+    history = client.get(reverse("quotes:speaker_history", args=[speaker.slug])).content.decode()
+    assert "typo" in history and "shared surname" in history and "Ana Kowalska" in history
+
+
+def test_speaker_corrections_are_refused_to_an_editor(client):
+    client.force_login(user_with_role("editor"))
+    speaker = SpeakerFactory(name="Ana Kowalska", slug="ana-kowalska")
+    response = client.post(reverse("quotes:speaker_update", args=[speaker.slug]), {"name": "Someone"})
+    assert response.status_code == 403
+    assert client.post(reverse("quotes:speaker_alias_add", args=[speaker.slug]), {"alias": "X"}).status_code == 403
+    speaker.refresh_from_db()
+    assert speaker.name == "Ana Kowalska"
