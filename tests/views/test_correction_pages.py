@@ -311,3 +311,15 @@ def test_speaker_corrections_are_refused_to_an_editor(client):
     assert client.post(reverse("quotes:speaker_alias_add", args=[speaker.slug]), {"alias": "X"}).status_code == 403
     speaker.refresh_from_db()
     assert speaker.name == "Ana Kowalska"
+
+
+def test_a_quote_history_stays_readable_after_its_article_was_deleted(client, admin, article):
+    quote = _flynn(article)
+    client.post(reverse("quotes:quote_reject", args=[quote.pk]), {"reason": "a headline"})
+    quote_id = quote.pk
+    article.delete()
+    response = client.get(reverse("quotes:quote_history", args=[quote_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "a headline" in html and "deleted" in html
+    assert client.get(reverse("quotes:quote_history", args=[999999])).status_code == 404
