@@ -63,8 +63,7 @@ def test_corrections_are_refused_without_the_admin_role(role):
         with pytest.raises(PermissionDenied):
             correction()
     quote.refresh_from_db()
-    assert (quote.speaker_id, quote.is_rejected, quote.corrected_fields) != (other.pk, True, ["speaker"])
-    assert not quote.is_rejected and quote.corrected_fields == []
+    assert quote.speaker_id != other.pk and not quote.is_rejected and quote.corrected_fields == []
     assert Speaker.objects.filter(pk=other.pk, name=other.name).exists()
 
 
@@ -213,6 +212,18 @@ def test_a_human_label_moves_with_its_quote_when_the_extractor_moves_the_span(pr
     assert (quote.start, quote.end) == extractor_span
     assert quote.stances.get(topic=topic).label == "against"
     assert processed.quotes.filter(text__contains="door").count() == 1
+
+
+def test_classification_skips_rejected_quotes_and_keeps_human_labels(processed, admin):
+    """The real stance model: a rejected quote gets no new stance, a human label stays."""
+    topic = TopicFactory()
+    rejected, labelled = _quote(processed, "door"), _quote(processed, "photographs")
+    services.quote_reject(quote=rejected, by=admin)
+    services.quote_stance_label(quote=labelled, topic=topic, label="none", by=admin)
+    services.article_classify(article=processed)
+    assert not rejected.stances.exists()
+    human = labelled.stances.get(topic=topic)
+    assert (human.label, human.source) == ("none", Stance.Source.HUMAN) and human.model_label and human.model_version
 
 
 # --- Speakers and merges ---------------------------------------------------------------
