@@ -1,9 +1,16 @@
-"""Admin: corrections go through the services, so they are locked and recorded in history."""
+"""Admin: every correction goes through the services, so it is checked by the policy, locked
+against re-processing and recorded in history with who and why."""
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from quotes import services
-from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 
 
 @admin.register(Topic)
@@ -26,73 +33,188 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     list_filter = ["is_person", "country"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SpeakerAliasInline]
-    actions = ["merge_into_first"]
+    actions = ["merge_selected"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.speaker_update(
+                speaker=obj, name=obj.name, role=obj.role, organisation=obj.organisation, by=request.user,
+                reason="corrected in admin",
+            )
+        else:
+            created = services.speaker_create(
+                name=obj.name, role=obj.role, organisation=obj.organisation, is_person=obj.is_person,
+                by=request.user, reason="created in admin",
+            )
+            obj.pk, obj.slug = created.pk, created.slug
 
     def save_formset(self, request, form, formset, change):
         for alias in formset.save(commit=False):
-            services.speaker_alias_add(speaker=alias.speaker, alias=alias.alias)
+            if alias.pk is None:
+                services.speaker_alias_add(speaker=form.instance, alias=alias.alias, by=request.user)
         for alias in formset.deleted_objects:
-            alias.delete()
+            services.speaker_alias_remove(alias=alias, by=request.user, reason="removed in admin")
 
-    @admin.action(description="Merge the selected speakers into the first one (oldest)")
-    def merge_into_first(self, request, queryset):
-        speakers = list(queryset.order_by("created_at", "pk"))
-        if len(speakers) < 2:
+    @admin.action(description="Merge the selected speakers (choose the one to keep, preview, confirm)")
+    def merge_selected(self, request, queryset):
+        slugs = list(queryset.values_list("slug", flat=True))
+        if len(slugs) < 2:
             self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
-            return
-        target = speakers[0]
-        for source in speakers[1:]:
-            services.speaker_merge(source=source, target=target, by=request.user)
-        self.message_user(request, f"Merged {len(speakers) - 1} speaker(s) into {target.name}.")
+            return None
+        return redirect(f"{reverse('quotes:speaker_merge')}?{urlencode({'speakers': slugs}, doseq=True)}")
 
 
 @admin.register(SpeakerAlias)
 class SpeakerAliasAdmin(admin.ModelAdmin):
     list_display = ["alias", "speaker"]
+    list_select_related = ["speaker"]
     search_fields = ["alias", "speaker__name"]
     autocomplete_fields = ["speaker"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied("Remove the alias and add the new spelling instead.")
+        services.speaker_alias_add(speaker=obj.speaker, alias=obj.alias, by=request.user, reason="added in admin")
+
+    def delete_model(self, request, obj):
+        services.speaker_alias_remove(alias=obj, by=request.user, reason="removed in admin")
+
+
+@admin.register(SpeakerMerge)
+class SpeakerMergeAdmin(admin.ModelAdmin):
+    """Merges are made and undone on the merge page and the speaker's History page."""
+
+    list_display = ["__str__", "merged_by", "merged_at", "undone_by", "undone_at"]
+    list_select_related = ["merged_by", "undone_by"]
+    readonly_fields = ["source_name", "source_slug", "target", "target_name", "previous_rows", "merged_by",
+                       "merged_at", "undone_by", "undone_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StanceInlineForm(forms.ModelForm):
+    """The topic is chosen for a new stance row only; an existing row keeps its topic."""
+
+    class Meta:
+        model = Stance
+        fields = ["topic", "label"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["topic"].disabled = True
 
 
 class StanceInline(admin.TabularInline):
     model = Stance
+    form = StanceInlineForm
     extra = 0
     fields = ["topic", "label", "source", "model_label", "score_favor", "score_against", "score_none", "model_version"]
-    readonly_fields = ["topic", "source", "model_label", "score_favor", "score_against", "score_none", "model_version"]
+    readonly_fields = ["source", "model_label", "score_favor", "score_against", "score_none", "model_version"]
     can_delete = False
+
+
+class QuoteAddForm(forms.ModelForm):
+    """Add a quote the extractor missed: its article, its span and who said it."""
+
+    class Meta:
+        model = Quote
+        fields = ["article", "start", "end", "speaker", "is_direct"]
+
+    def clean(self):
+        cleaned = super().clean()
+        article, start, end = cleaned.get("article"), cleaned.get("start"), cleaned.get("end")
+        if article is not None and start is not None and end is not None:
+            try:
+                services.quote_span_check(article=article, start=start, end=end)
+            except services.CorrectionError as error:
+                raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+    def validate_unique(self):
+        pass  # the service checks the span (rejected and overlapping quotes included)
 
 
 @admin.register(Quote)
 class QuoteAdmin(SimpleHistoryAdmin):
-    list_display = ["short_text", "speaker", "speaker_mention", "is_direct", "attribution_confidence", "article"]
-    list_filter = ["is_direct", "article__outlet"]
+    list_display = ["short_text", "speaker", "speaker_mention", "is_direct", "attribution_confidence", "is_rejected",
+                    "article"]
+    list_select_related = ["speaker", "article"]
+    list_filter = ["is_rejected", "origin", "is_direct", "article__outlet"]
     search_fields = ["text", "speaker__name", "speaker_mention"]
-    autocomplete_fields = ["speaker"]
+    autocomplete_fields = ["speaker", "article"]
     readonly_fields = ["article", "text", "start", "end", "is_direct", "cue", "speaker_mention",
-                       "attribution_confidence", "corrected_fields"]
+                       "attribution_confidence", "corrected_fields", "origin", "is_rejected"]
     inlines = [StanceInline]
+    actions = ["reject", "restore"]
 
     @admin.display(description="Quote")
     def short_text(self, obj: Quote) -> str:
         return obj.text[:80]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a deleted quote would come back with the next re-processing: reject it instead
+
+    def get_queryset(self, request):
+        # The list shows the article's title: leave its body (often long) in the database.
+        return super().get_queryset(request).defer("article__body")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = QuoteAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_fields(self, request, obj=None):
+        return super().get_fields(request, obj) if obj else QuoteAddForm.Meta.fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
-        if change and "speaker" in form.changed_data:
+        if not change:
+            added = services.quote_add(
+                article=obj.article, start=obj.start, end=obj.end, speaker=obj.speaker, is_direct=obj.is_direct,
+                by=request.user, reason="added in admin",
+            )
+            obj.pk = added.pk
+        elif "speaker" in form.changed_data:
             services.quote_reassign(quote=obj, speaker=obj.speaker, by=request.user, reason="corrected in admin")
-        else:
-            super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for stance in formset.save(commit=False):
-            services.stance_label(stance_record=stance, label=stance.label, by=request.user,
-                                  reason="labelled in admin")
+            services.quote_stance_label(quote=form.instance, topic=stance.topic, label=stance.label, by=request.user,
+                                        reason="labelled in admin")
+
+    @admin.action(description="Reject the selected quotes (not a quote)")
+    def reject(self, request, queryset):
+        for quote in queryset:
+            services.quote_reject(quote=quote, by=request.user, reason="rejected in admin")
+        self.message_user(request, f"{queryset.count()} quote(s) rejected; they stay restorable.")
+
+    @admin.action(description="Restore the selected rejected quotes")
+    def restore(self, request, queryset):
+        for quote in queryset:
+            services.quote_restore(quote=quote, by=request.user, reason="restored in admin")
+        self.message_user(request, f"{queryset.count()} quote(s) restored.")
 
 
 @admin.register(Stance)
 class StanceAdmin(SimpleHistoryAdmin):
     list_display = ["quote", "topic", "label", "source", "model_label", "model_version"]
+    list_select_related = ["quote__speaker", "topic"]
     list_filter = ["topic", "label", "source"]
     readonly_fields = ["quote", "topic", "source", "model_label", "score_favor", "score_against",
                        "score_none", "model_version"]
+
+    def has_add_permission(self, request):
+        return False  # a stance is labelled on its quote (article page or the quote's admin)
 
     def save_model(self, request, obj, form, change):
         if "label" in form.changed_data:

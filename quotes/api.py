@@ -1,8 +1,10 @@
 """REST API: the same selectors, filters and services as the pages, as JSON (OpenAPI at /api/schema/)."""
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from quotes import selectors, services
@@ -85,12 +87,45 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(article).data, status=status.HTTP_202_ACCEPTED)
 
 
+class ReassignSerializer(serializers.Serializer):
+    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all(), allow_null=True)
+    make_alias = serializers.BooleanField(default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
 class QuoteViewSet(viewsets.ReadOnlyModelViewSet):
-    """Quotes, filtered exactly like the Quotes page and its CSV export."""
+    """Quotes, filtered exactly like the Quotes page and its CSV export; admins correct them
+    with POST …/reassign/, …/reject/ and …/restore/ (the same services as the pages)."""
 
     queryset = selectors.quote_queryset()
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
+
+    def _correct(self, request, pk, service, serializer_class):
+        quote = get_object_or_404(Quote.objects.select_related("article"), pk=pk)  # rejected ones too
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(quote=quote, by=request.user, **serializer.validated_data)
+        return Response(QuoteSerializer(selectors.quote_queryset().filter(pk=pk).first() or quote).data)
+
+    @extend_schema(request=ReassignSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])  # the service asks the policy
+    def reassign(self, request, pk=None):
+        return self._correct(request, pk, services.quote_reassign, ReassignSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def reject(self, request, pk=None):
+        return self._correct(request, pk, services.quote_reject, ReasonSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def restore(self, request, pk=None):
+        return self._correct(request, pk, services.quote_restore, ReasonSerializer)
 
 
 class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,5 +1,6 @@
 """Articles, the quotes found in them, who said them, and where they stand."""
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -60,6 +61,7 @@ class SpeakerAlias(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["alias"]
@@ -111,6 +113,9 @@ class Article(models.Model):
             models.Index(fields=["published_at"]),
         ]
 
+    # Set (not stored) by services.article_ingest when the same text was already there.
+    already_stored = False
+
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"
 
@@ -122,11 +127,22 @@ class Article(models.Model):
         return self.status in (self.Status.PENDING, self.Status.PROCESSING)
 
 
+class QuoteQuerySet(models.QuerySet):
+    def visible(self):
+        """Quotes the newsroom shows: everything but those a human rejected as "not a quote"."""
+        return self.filter(is_rejected=False)
+
+
 class Quote(models.Model):
     """A span of an article's body that someone said, and who said it."""
 
     class CorrectableField(models.TextChoices):
         SPEAKER = "speaker", "Speaker"
+        SPAN = "span", "Span"
+
+    class Origin(models.TextChoices):
+        EXTRACTOR = "extractor", "Extractor"
+        HUMAN = "human", "Added by a person"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
     speaker = models.ForeignKey(
@@ -148,9 +164,15 @@ class Quote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
         related_name="+",
     )
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EXTRACTOR)
+    is_rejected = models.BooleanField(
+        default=False, help_text="A human said this is not a quote: kept, hidden, never re-created."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "start"]
@@ -164,10 +186,24 @@ class Quote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker or 'Unattributed'}: {self.text[:60]}"
+        return f"{self.speaker_name or 'Unattributed'}: {self.text[:60]}"
+
+    @property
+    def speaker_name(self) -> str:
+        """The speaker's name, or the mention; a history record may point at a merged-away speaker."""
+        try:
+            speaker = self.speaker
+        except Speaker.DoesNotExist:
+            speaker = None
+        return speaker.name if speaker else self.speaker_mention
 
     def is_corrected(self, field: str) -> bool:
         return field in self.corrected_fields
+
+    @property
+    def span_is_human(self) -> bool:
+        """A person drew or fixed this span: re-processing keeps it as it is."""
+        return self.origin == self.Origin.HUMAN or self.is_corrected(self.CorrectableField.SPAN)
 
 
 class Stance(models.Model):
@@ -237,3 +273,28 @@ class QuoteFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class SpeakerMerge(models.Model):
+    """One speaker folded into another, with the rows it changed, so it can be undone exactly."""
+
+    source_name = models.CharField(max_length=200)
+    source_slug = models.SlugField(max_length=220, db_index=True)
+    target = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, related_name="merges_in")
+    target_name = models.CharField(max_length=200)
+    # The rows before the merge: the source speaker, its aliases, the moved quotes, the target.
+    previous_rows = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} merged into {self.target_name}"

@@ -10,13 +10,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from quotes.filters import QuoteFilter
-from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
 
 def quote_queryset() -> QuerySet[Quote]:
     """Quotes with what the pages, the export and the API show; newest articles first."""
-    return Quote.objects.select_related("speaker", "article").prefetch_related(
+    return Quote.objects.visible().select_related("speaker", "article").prefetch_related(
         Prefetch("stances", queryset=Stance.objects.select_related("topic"))
     ).order_by("-article__published_at", "article_id", "start")
 
@@ -28,9 +28,10 @@ def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote
 
 
 def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
+    shown = Q(quotes__is_rejected=False)
     articles = Article.objects.annotate(
-        quote_count=Count("quotes", distinct=True),
-        speaker_count=Count("quotes__speaker", distinct=True),
+        quote_count=Count("quotes", filter=shown, distinct=True),
+        speaker_count=Count("quotes__speaker", filter=shown, distinct=True),
     ).defer("body")
     if search:
         articles = articles.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
@@ -43,13 +44,19 @@ def article_quotes(*, article: Article) -> list[Quote]:
     return list(quote_queryset().filter(article=article))
 
 
+def article_rejected_quotes(*, article: Article) -> list[Quote]:
+    """The article's quotes a human rejected as "not a quote" (shown to those who may restore them)."""
+    return list(article.quotes.filter(is_rejected=True).select_related("speaker").order_by("start"))
+
+
 @dataclass(frozen=True)
 class BodySegment:
-    """A run of the article body: plain text, or a quote to highlight."""
+    """A run of the article body: plain text, or a quote to highlight; `start` is its offset in the body."""
 
     text: str
     quote: Quote | None = None
     paragraph_break: bool = False
+    start: int = 0
 
 
 def article_body_segments(*, article: Article, quotes: list[Quote]) -> list[BodySegment]:
@@ -59,28 +66,30 @@ def article_body_segments(*, article: Article, quotes: list[Quote]) -> list[Body
     for quote in sorted(quotes, key=lambda q: (q.start, -q.end)):
         if quote.start < position:
             continue
-        segments.extend(_plain_segments(article.body[position : quote.start]))
-        segments.append(BodySegment(text=article.body[quote.start : quote.end], quote=quote))
+        segments.extend(_plain_segments(article.body[position : quote.start], position))
+        segments.append(BodySegment(text=article.body[quote.start : quote.end], quote=quote, start=quote.start))
         position = quote.end
-    segments.extend(_plain_segments(article.body[position:]))
+    segments.extend(_plain_segments(article.body[position:], position))
     return segments
 
 
-def _plain_segments(text: str) -> list[BodySegment]:
-    pieces = text.split("\n")
+def _plain_segments(text: str, offset: int) -> list[BodySegment]:
     segments = []
-    for index, piece in enumerate(pieces):
+    for index, piece in enumerate(text.split("\n")):
         if index:
-            segments.append(BodySegment(text="", paragraph_break=True))
+            segments.append(BodySegment(text="", paragraph_break=True, start=offset))
+            offset += 1
         if piece:
-            segments.append(BodySegment(text=piece))
+            segments.append(BodySegment(text=piece, start=offset))
+        offset += len(piece)
     return segments
 
 
 def speaker_list(*, search: str = "") -> QuerySet[Speaker]:
+    shown = Q(quotes__is_rejected=False)
     speakers = Speaker.objects.annotate(
-        quote_count=Count("quotes", distinct=True),
-        article_count=Count("quotes__article", distinct=True),
+        quote_count=Count("quotes", filter=shown, distinct=True),
+        article_count=Count("quotes__article", filter=shown, distinct=True),
     ).filter(quote_count__gt=0)
     if search:
         speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).distinct()
@@ -128,7 +137,7 @@ class StanceSummary:
 
 def stance_summaries(*, speaker: Speaker | None = None, topic: Topic | None = None) -> list[StanceSummary]:
     """Effective stance counts per (topic, speaker), most quoted first."""
-    stances = Stance.objects.filter(quote__speaker__isnull=False)
+    stances = Stance.objects.filter(quote__speaker__isnull=False, quote__is_rejected=False)
     if speaker is not None:
         stances = stances.filter(quote__speaker=speaker)
     if topic is not None:
@@ -152,10 +161,178 @@ def stance_summaries(*, speaker: Speaker | None = None, topic: Topic | None = No
 
 
 def topic_list() -> QuerySet[Topic]:
+    shown = Q(stances__quote__is_rejected=False)
     return Topic.objects.annotate(
-        quote_count=Count("stances", distinct=True),
-        speaker_count=Count("stances__quote__speaker", distinct=True),
+        quote_count=Count("stances", filter=shown, distinct=True),
+        speaker_count=Count("stances__quote__speaker", filter=shown, distinct=True),
     ).order_by("-is_active", "name")
+
+
+def speaker_search(*, query: str, limit: int = 10) -> list[Speaker]:
+    """Speakers whose name or an alias contains `query`, most quoted first (for autocomplete)."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    return list(
+        Speaker.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query))
+        .annotate(quote_count=Count("quotes", distinct=True))
+        .order_by("-quote_count", "name", "pk")
+        .distinct()[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What folding `source` into `target` moves and changes, shown before the admin confirms."""
+
+    source: Speaker
+    target: Speaker
+    quotes: list[Quote]
+    aliases_moving: list[str]
+    aliases_known: list[str]  # the target already carries these; the source's copies go
+    fields_filled: dict[str, str]  # the target's empty fields that take the source's value
+
+
+def speaker_merge_preview(*, source: Speaker, target: Speaker) -> MergePreview:
+    known = set(target.aliases.values_list("normalized", flat=True))
+    aliases = list(source.aliases.all())
+    return MergePreview(
+        source=source,
+        target=target,
+        quotes=list(source.quotes.select_related("article").order_by("article_id", "start")),
+        aliases_moving=[alias.alias for alias in aliases if alias.normalized not in known],
+        aliases_known=[alias.alias for alias in aliases if alias.normalized in known],
+        fields_filled={
+            field: getattr(source, field)
+            for field in ("role", "organisation", "country")
+            if getattr(source, field) and not getattr(target, field)
+        },
+    )
+
+
+# --- History ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change, as the History pages list it: who, when, why, before -> after."""
+
+    when: object
+    who: object  # the user, or None for the system (re-processing)
+    reason: str
+    subject: str
+    action: str  # "created", "changed", "deleted", "merged"
+    fields: list[tuple[str, str, str]]  # (field, before, after)
+    record: object = None  # the history row, for revert
+    merge: object = None  # a SpeakerMerge, for undo
+
+    @property
+    def kind(self) -> str:
+        return self.record.instance_type._meta.model_name if self.record is not None else "merge"
+
+    @property
+    def revertible(self) -> bool:
+        return self.kind in REVERTIBLE_KINDS and self.action == "changed" and bool(self.fields)
+
+
+REVERTIBLE_KINDS = {"quote", "speaker", "stance"}  # the models services.history_revert sets back
+
+
+_HIDDEN_FIELDS = {"id", "article", "slug", "normalized", "quote", "topic"}
+
+
+def _speaker_names(ids: set) -> dict:
+    """Names for speaker ids, also of speakers merged away or deleted since (from their history)."""
+    names = {pk: name for pk, name in Speaker.objects.filter(pk__in=ids).values_list("pk", "name")}
+    for pk, name in Speaker.history.filter(id__in=ids - names.keys()).order_by("history_date").values_list(
+        "id", "name"
+    ):
+        names[pk] = f"{name} (merged or deleted)"
+    return names
+
+
+def _changes(records: list, subject, names: dict) -> list[Change]:
+    """Changes of one model's history rows, each diffed against the same object's row before it."""
+    changes, last = [], {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        object_id = getattr(record, record.instance_type._meta.pk.attname)
+        previous = last.get(object_id)
+        last[object_id] = record
+        action = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+        fields = []
+        if previous is not None and action == "changed":
+            fields = [
+                (c.field.replace("_", " "), _shown(c.field, c.old, names), _shown(c.field, c.new, names))
+                for c in record.diff_against(previous).changes
+                if c.field not in _HIDDEN_FIELDS
+            ]
+            if not fields:
+                continue  # a save that changed nothing a person reads
+        changes.append(
+            Change(
+                when=record.history_date, who=record.history_user, reason=record.history_change_reason or "",
+                subject=subject(record), action=action, fields=fields, record=record,
+            )
+        )
+    return changes
+
+
+def _shown(field: str, value, names: dict) -> str:
+    if field == "speaker":
+        return names.get(value, "—") if value else "nobody"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    if isinstance(value, str) and len(value) > 120:
+        return value[:117] + "…"
+    return "—" if value in ("", None) else str(value)
+
+
+def quote_history(*, quote_id: int) -> list[Change]:
+    """Every change to a quote and its stances, newest first; readable after merges and deletions."""
+    quote_records = list(Quote.history.filter(id=quote_id).select_related("history_user"))
+    stance_records = list(
+        Stance.history.filter(quote_id=quote_id).select_related("history_user", "topic")
+    )
+    names = _speaker_names({r.speaker_id for r in quote_records if r.speaker_id})
+    topics = Topic.objects.in_bulk({r.topic_id for r in stance_records})
+    changes = _changes(quote_records, lambda r: f"Quote #{quote_id}", names) + _changes(
+        stance_records, lambda r: f"Stance on {topics[r.topic_id] if r.topic_id in topics else 'a topic'}", names
+    )
+    return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def speaker_history(*, slug: str) -> list[Change]:
+    """Every change to a speaker, their aliases, the quotes attributed to or from them, and merges."""
+    speaker_ids = set(Speaker.history.filter(slug=slug).values_list("id", flat=True))
+    speaker_ids |= set(Speaker.objects.filter(slug=slug).values_list("pk", flat=True))
+    speaker_records = list(Speaker.history.filter(id__in=speaker_ids).select_related("history_user"))
+    alias_records = list(SpeakerAlias.history.filter(speaker_id__in=speaker_ids).select_related("history_user"))
+    quote_ids = set(Quote.history.filter(speaker_id__in=speaker_ids).values_list("id", flat=True))
+    quote_records = list(Quote.history.filter(id__in=quote_ids).select_related("history_user"))
+    names = _speaker_names(speaker_ids | {r.speaker_id for r in quote_records if r.speaker_id})
+    quote_changes = [  # changes to their quotes, and quotes attributed to or away from them
+        change
+        for change in _changes(quote_records, lambda r: f"Quote #{r.id}", names)
+        if change.record.speaker_id in speaker_ids or any(field == "speaker" for field, _, _ in change.fields)
+    ]
+    merges = (
+        SpeakerMerge.objects.filter(Q(source_slug=slug) | Q(target_id__in=speaker_ids))
+        .select_related("merged_by", "undone_by")
+    )
+    merge_changes = [
+        Change(
+            when=merge.merged_at, who=merge.merged_by, reason=str(merge), subject="Merge", action="merged",
+            fields=[("quotes moved", "", str(len(merge.previous_rows["quotes"])))], merge=merge,
+        )
+        for merge in merges
+    ]
+    changes = (
+        _changes(speaker_records, lambda r: "Speaker", names)
+        + _changes(alias_records, lambda r: f"Alias “{r.alias}”", names)
+        + quote_changes
+        + merge_changes
+    )
+    return sorted(changes, key=lambda c: c.when, reverse=True)
 
 
 # --- Review queue -----------------------------------------------------------------
@@ -203,7 +380,7 @@ class ReviewQueue:
 def _quotes_in_review() -> QuerySet[Quote]:
     """Quotes a person may still need to look at: not waiting on an open flag."""
     open_flag = QuoteFlag.objects.filter(quote=OuterRef("pk"), resolved_at=None)
-    return Quote.objects.filter(~Exists(open_flag))
+    return Quote.objects.visible().filter(~Exists(open_flag))
 
 
 def _unchecked_attributions() -> QuerySet[Quote]:
@@ -301,14 +478,14 @@ def gold_articles(*, since=None) -> QuerySet[Article]:
     if since is not None:
         articles = articles.filter(reviewed_at__gte=since)
     return articles.prefetch_related(
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start", "end")),
+        Prefetch("quotes", queryset=Quote.objects.visible().select_related("speaker").order_by("start", "end")),
         "quotes__speaker__aliases",
     ).order_by("reviewed_at", "pk")
 
 
 def human_stance_labels(*, topic: Topic | None = None) -> QuerySet[Stance]:
     """Stances a person labelled, with what the stance model reads for each."""
-    stances = Stance.objects.filter(source=Stance.Source.HUMAN)
+    stances = Stance.objects.filter(source=Stance.Source.HUMAN, quote__is_rejected=False)
     if topic is not None:
         stances = stances.filter(topic=topic)
     return stances.select_related("topic", "quote__speaker", "quote__article").order_by("topic__slug", "quote_id")

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from quotes import text as textutils
-from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 from quotes.permissions import require
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
@@ -45,9 +46,11 @@ def article_ingest(
 ) -> Article:
     """Save an article as pending and enqueue its processing once the transaction commits.
 
-    Re-ingesting the same text returns the article already stored, unchanged. A trailing
-    `Source : URL` line becomes the url when none is given. Raises IngestError for empty or
-    oversize text and for a url that already belongs to a different text.
+    Re-ingesting the same text returns the article already stored, unchanged, with
+    `already_stored` set. A trailing `Source : URL` line becomes the url when none is given.
+    Raises IngestError for empty or oversize text and for a url that already belongs to a
+    different text. The article returned carries its status as stored: `failed` when the queue
+    could not be reached.
     """
     body, source_url = textutils.split_source_line(textutils.normalize_text(text or ""))
     if not body:
@@ -59,6 +62,7 @@ def article_ingest(
     digest = textutils.content_hash(body)
     existing = Article.objects.filter(content_hash=digest).first()
     if existing:
+        existing.already_stored = True
         return existing
     if url and Article.objects.filter(url=url).exists():
         raise IngestError(f"Another article with the url {url} is already stored.")
@@ -74,11 +78,18 @@ def article_ingest(
             content_hash=digest,
         )
         _enqueue_processing(article)
+    article.refresh_from_db(fields=["status", "error"])  # an unreachable queue marks it failed on commit
     return article
 
 
-def article_ingest_file(*, filename: str, data: bytes, title: str | None = None) -> Article:
-    """Ingest an uploaded .txt or .html file (decoded leniently, refused when binary)."""
+def article_ingest_file(
+    *, filename: str, data: bytes, title: str | None = None, url: str | None = None,
+    published_at: datetime | None = None,
+) -> Article:
+    """Ingest an uploaded .txt or .html file (decoded leniently, refused when binary).
+
+    A title, url or date given with the upload wins over the one found in the HTML.
+    """
     kind = SUPPORTED_UPLOADS.get(PurePath(filename).suffix.lower())
     if kind is None:
         allowed = ", ".join(sorted(SUPPORTED_UPLOADS))
@@ -95,10 +106,10 @@ def article_ingest_file(*, filename: str, data: bytes, title: str | None = None)
         return article_ingest(
             text=document.text,
             title=title or document.title,
-            url=document.url,
-            published_at=document.published_at,
+            url=url or document.url,
+            published_at=published_at or document.published_at,
         )
-    return article_ingest(text=decoded, title=title)
+    return article_ingest(text=decoded, title=title, url=url, published_at=published_at)
 
 
 def _title_from_body(body: str) -> str:
@@ -141,15 +152,33 @@ def article_process(*, article: Article) -> None:
 
 
 def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], speakers: dict) -> None:
-    existing = {(quote.start, quote.end): quote for quote in article.quotes.all()}
-    corrected = [quote for quote in existing.values() if quote.corrected_fields]
-    kept: set[int] = set()
-    for found in found_quotes:
-        quote = existing.get((found.start, found.end))
-        if quote is None and any(q.start < found.end and found.start < q.end for q in corrected):
-            continue  # a human has corrected an overlapping quote: theirs stands
-        quote = quote or Quote(article=article, start=found.start, end=found.end)
+    """Store the extractor's quotes without losing anything a human decided.
+
+    A found quote updates the stored quote with the same span. Failing that, an overlapping stored
+    quote moves to the new span and carries its corrected speaker and stance labels with it, unless
+    a person drew, fixed or rejected that stretch: then theirs stands and the found quote is dropped
+    (a rejected quote is never re-created). Stored quotes that nobody worked on and that the
+    extractor no longer finds are deleted.
+    """
+    from quotes import extraction
+
+    stored = list(article.quotes.all())
+    by_span = {(quote.start, quote.end): quote for quote in stored}
+    found_quotes = list(found_quotes)
+    # Same spans first, so a stored quote is never moved away from a span the extractor still finds.
+    exact = [by_span.get((found.start, found.end)) for found in found_quotes]
+    kept: set[int] = {quote.pk for quote in exact if quote is not None}
+    for found, quote in zip(found_quotes, exact, strict=True):
+        if quote is None:
+            overlapping = [q for q in stored if q.start < found.end and found.start < q.end]
+            if any(q.span_is_human or q.is_rejected for q in overlapping):
+                continue  # a person owns this stretch of text
+            movable = [q for q in overlapping if q.pk not in kept]
+            quote = max(movable, key=lambda q: min(q.end, found.end) - max(q.start, found.start), default=None)
+            quote = quote or Quote(article=article)
         values = {
+            "start": found.start,
+            "end": found.end,
             "text": article.body[found.start : found.end],
             "is_direct": found.direct,
             "cue": found.cue[:100],
@@ -158,9 +187,15 @@ def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], sp
         }
         if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
             values["speaker"] = speakers.get(found.speaker)
+        quote._change_reason = f"extractor {extraction.EXTRACTOR_VERSION}"
         _save_if_changed(quote, values)
         kept.add(quote.pk)
-    article.quotes.exclude(pk__in=kept).filter(corrected_fields=[]).delete()
+    (
+        article.quotes.exclude(pk__in=kept)
+        .filter(corrected_fields=[], is_rejected=False, origin=Quote.Origin.EXTRACTOR)
+        .exclude(stances__source=Stance.Source.HUMAN)
+        .delete()
+    )
 
 
 def article_classify(*, article: Article) -> None:
@@ -169,7 +204,7 @@ def article_classify(*, article: Article) -> None:
     One Stance per quote and topic; a human label is never overwritten (the model's opinion
     is still recorded beside it).
     """
-    quotes = list(article.quotes.select_related("speaker"))
+    quotes = list(article.quotes.visible().select_related("speaker"))
     topics = list(Topic.objects.filter(is_active=True))
     stances_classify(quotes=quotes, topics=topics)
     Article.objects.filter(pk=article.pk).update(
@@ -236,7 +271,7 @@ def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
     from quotes import stance
 
     labelled = list(
-        Stance.objects.filter(topic=topic, source=Stance.Source.HUMAN).select_related(
+        Stance.objects.filter(topic=topic, source=Stance.Source.HUMAN, quote__is_rejected=False).select_related(
             "quote__article", "quote__speaker"
         )
     )
@@ -253,7 +288,7 @@ def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
         topic.stance_model_version = artifact.model_version(path)
     topic.stance_head_labels = len(labelled)
     quotes = list(
-        Quote.objects.filter(stances__topic=topic, stances__source=Stance.Source.MODEL).select_related(
+        Quote.objects.visible().filter(stances__topic=topic, stances__source=Stance.Source.MODEL).select_related(
             "article", "speaker"
         )
     )
@@ -310,17 +345,18 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
     """The Speaker for a speaker found in an article, created when new; None when anonymous.
 
     A multi-word name matches a stored speaker carrying the same full name as an alias. A lone
-    surname matches only when exactly one stored speaker carries it, so two people who share
-    a surname are never merged without evidence.
+    surname matches only when exactly one stored speaker carries it; one that two people carry
+    resolves to nobody (the mention is kept for a human), so two people who share a surname are
+    never merged, nor a third one created, without evidence.
     """
     if _is_anonymous(found.name):
         return None
     key = normalize_name(found.name)
     if not key:
         return None
-    candidates = list(Speaker.objects.filter(aliases__normalized=key).distinct()[:2])
+    candidates = list(Speaker.objects.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
     if " " not in key and len(candidates) > 1:
-        candidates = []
+        return None
     speaker = candidates[0] if candidates else None
     if speaker is None:
         speaker = Speaker.objects.create(
@@ -333,19 +369,22 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
         speaker.role = found.role[:300]
         speaker.save(update_fields=["role", "updated_at"])
     for alias in {found.name, *found.aliases}:
-        speaker_alias_add(speaker=speaker, alias=alias)
+        _alias_remember(speaker, alias)
     return speaker
 
 
-def speaker_alias_add(*, speaker: Speaker, alias: str) -> None:
-    """Remember a way the speaker is written; pronouns and lower-case nominals are not names."""
+def _alias_remember(speaker: Speaker, alias: str, *, by=None, reason: str = "") -> SpeakerAlias | None:
+    """Remember a way the speaker is written; pronouns and lower-case nominals are not names (None)."""
     from quotes.extraction.lexicon import PERSONAL_PRONOUNS
 
     normalized = normalize_name(alias)
-    if normalized and alias.strip()[:1].isupper() and normalized not in PERSONAL_PRONOUNS:
-        SpeakerAlias.objects.get_or_create(
-            speaker=speaker, normalized=normalized, defaults={"alias": alias[:300]}
-        )
+    if not (normalized and alias.strip()[:1].isupper() and normalized not in PERSONAL_PRONOUNS):
+        return None
+    record = SpeakerAlias.objects.filter(speaker=speaker, normalized=normalized).first()
+    if record is None:
+        record = SpeakerAlias(speaker=speaker, normalized=normalized, alias=alias.strip()[:300])
+        _save_recorded(record, by=by, reason=reason or "alias added")
+    return record
 
 
 def _is_anonymous(name: str) -> bool:
@@ -362,42 +401,145 @@ def _unique_slug(name: str) -> str:
 
 
 # --- Corrections ------------------------------------------------------------------
+# Human acts: each requires its ability (by=None is refused), runs in one transaction and is
+# recorded in django-simple-history with who, when, before -> after and the reason.
+
+
+class CorrectionError(ValueError):
+    """A correction was refused; the message says why, for the person who asked."""
+
+
+def _save_recorded(instance, *, by, reason: str) -> None:
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+
+
+def _delete_recorded(instance, *, by, reason: str) -> None:
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.delete()
+
+
+def _quote_save(quote: Quote, *, by, reason: str, corrected: str | None = None) -> None:
+    if corrected and not quote.is_corrected(corrected):
+        quote.corrected_fields = [*quote.corrected_fields, corrected]
+    _save_recorded(quote, by=by, reason=reason)
+
+
+def _enqueue_classify(article: Article) -> None:
+    _tasks().article_classify.delay_on_commit(article.pk)
 
 
 def quote_reassign(
-    *, quote: Quote, speaker: Speaker | None, by: AbstractBaseUser | None = None, reason: str = ""
+    *, quote: Quote, speaker: Speaker | None, by: AbstractBaseUser, reason: str = "", make_alias: bool = False
 ) -> Quote:
     """Attribute the quote to another speaker (or to nobody) and lock that correction.
 
-    Records who and why in the quote's history; re-processing never overrides it.
+    The mention becomes an alias of the new speaker only when asked (`make_alias`), never
+    silently: a wrong surname left as an alias would attract the next article's quotes.
     """
+    require(by, "correct")
     with transaction.atomic():
         quote.speaker = speaker
-        if not quote.is_corrected(Quote.CorrectableField.SPEAKER):
-            quote.corrected_fields = [*quote.corrected_fields, Quote.CorrectableField.SPEAKER]
-        quote._change_reason = reason or "speaker corrected"
-        quote._history_user = by
-        quote.save()
-        if speaker is not None and quote.speaker_mention:
-            speaker_alias_add(speaker=speaker, alias=quote.speaker_mention)
+        _quote_save(quote, by=by, reason=reason or "speaker corrected", corrected=Quote.CorrectableField.SPEAKER)
+        if make_alias and speaker is not None and quote.speaker_mention:
+            speaker_alias_add(speaker=speaker, alias=quote.speaker_mention, by=by, reason=reason)
     return quote
 
 
-def stance_label(
-    *, stance_record: Stance, label: str, by: AbstractBaseUser | None = None, reason: str = ""
-) -> Stance:
+def quote_reassign_to_new_speaker(
+    *, quote: Quote, name: str, by: AbstractBaseUser, role: str = "", organisation: str = "",
+    reason: str = "", make_alias: bool = False,
+) -> Quote:
+    """Create a speaker the newsroom did not know yet and attribute the quote to them."""
+    with transaction.atomic():
+        speaker = speaker_create(name=name, role=role, organisation=organisation, by=by, reason=reason)
+        return quote_reassign(quote=quote, speaker=speaker, by=by, reason=reason, make_alias=make_alias)
+
+
+def quote_reject(*, quote: Quote, by: AbstractBaseUser, reason: str = "") -> Quote:
+    """Mark the quote "not a quote": kept (restorable), hidden everywhere, never re-created."""
+    require(by, "correct")
+    with transaction.atomic():
+        if not quote.is_rejected:
+            quote.is_rejected = True
+            _quote_save(quote, by=by, reason=reason or "not a quote")
+    return quote
+
+
+def quote_restore(*, quote: Quote, by: AbstractBaseUser, reason: str = "") -> Quote:
+    """Undo a rejection: the quote shows again everywhere."""
+    require(by, "correct")
+    with transaction.atomic():
+        if quote.is_rejected:
+            quote.is_rejected = False
+            _quote_save(quote, by=by, reason=reason or "restored")
+            _enqueue_classify(quote.article)
+    return quote
+
+
+def quote_span_check(*, article: Article, start: int, end: int, quote: Quote | None = None) -> tuple[int, int]:
+    """The span trimmed of surrounding blanks; CorrectionError when it is empty, off the text or taken."""
+    body = article.body
+    if not (0 <= start < end <= len(body)):
+        raise CorrectionError(f"A span must lie within the article (0 to {len(body)}) and not be empty.")
+    start += len(body[start:end]) - len(body[start:end].lstrip())
+    end -= len(body[start:end]) - len(body[start:end].rstrip())
+    if start >= end:
+        raise CorrectionError("The selection holds no text.")
+    others = article.quotes.exclude(pk=quote.pk) if quote else article.quotes.all()
+    same = others.filter(start=start, end=end).first()
+    if same is not None and same.is_rejected:
+        raise CorrectionError(f"Quote #{same.pk} has this span and was rejected as not a quote; restore it instead.")
+    clash = same or others.visible().filter(start__lt=end, end__gt=start).first()
+    if clash is not None:
+        raise CorrectionError(f"The span overlaps quote #{clash.pk} (“{clash.text[:40]}”); fix that quote instead.")
+    return start, end
+
+
+def quote_add(
+    *, article: Article, start: int, end: int, speaker: Speaker | None, by: AbstractBaseUser,
+    is_direct: bool = True, reason: str = "",
+) -> Quote:
+    """Add a quote the extractor missed; re-processing keeps it and its speaker as they are."""
+    require(by, "correct")
+    with transaction.atomic():
+        start, end = quote_span_check(article=article, start=start, end=end)
+        quote = Quote(
+            article=article, start=start, end=end, text=article.body[start:end], speaker=speaker,
+            speaker_mention=speaker.name[:300] if speaker else "", is_direct=is_direct,
+            attribution_confidence=1.0, origin=Quote.Origin.HUMAN,
+            corrected_fields=[Quote.CorrectableField.SPEAKER, Quote.CorrectableField.SPAN],
+        )
+        _save_recorded(quote, by=by, reason=reason or "quote added")
+        _enqueue_classify(article)
+    return quote
+
+
+def quote_respan(*, quote: Quote, start: int, end: int, by: AbstractBaseUser, reason: str = "") -> Quote:
+    """Fix where the quote starts and ends; re-processing keeps the fixed span."""
+    require(by, "correct")
+    with transaction.atomic():
+        quote.start, quote.end = quote_span_check(article=quote.article, start=start, end=end, quote=quote)
+        quote.text = quote.article.body[quote.start : quote.end]
+        _quote_save(quote, by=by, reason=reason or "span fixed", corrected=Quote.CorrectableField.SPAN)
+        _enqueue_classify(quote.article)  # the model reads the new text; human labels stay
+    return quote
+
+
+def stance_label(*, stance_record: Stance, label: str, by: AbstractBaseUser, reason: str = "") -> Stance:
     """Set a human stance label and schedule the topic's retraining.
 
     The model's later runs keep the label and only update their own fields.
     """
+    require(by, "set_stance")
     if label not in Stance.Label.values:
         raise ValueError(f"Unknown stance {label!r}; use one of {', '.join(Stance.Label.values)}.")
     with transaction.atomic():
         stance_record.label = label
         stance_record.source = Stance.Source.HUMAN
-        stance_record._change_reason = reason or "stance labelled"
-        stance_record._history_user = by
-        stance_record.save()
+        _save_recorded(stance_record, by=by, reason=reason or "stance labelled")
         # Labels often come in a burst: one retrain a little later covers them all.
         _tasks().topic_retrain.apply_async_on_commit(
             (stance_record.topic_id,), countdown=settings.NEWSDESK["RETRAIN_DELAY_SECONDS"]
@@ -405,24 +547,204 @@ def stance_label(
     return stance_record
 
 
-def speaker_merge(*, source: Speaker, target: Speaker, by: AbstractBaseUser | None = None) -> Speaker:
-    """Fold `source` into `target`: its quotes and aliases move over, then it is deleted.
+def quote_stance_label(*, quote: Quote, topic: Topic, label: str, by: AbstractBaseUser, reason: str = "") -> Stance:
+    """Label the quote on a topic, also one the model has not classified it on yet."""
+    record = Stance.objects.filter(quote=quote, topic=topic).first() or Stance(quote=quote, topic=topic)
+    return stance_label(stance_record=record, label=label, by=by, reason=reason)
 
-    Moved quotes count as human-corrected, so re-processing does not split them again.
-    """
-    if source.pk == target.pk:
-        raise ValueError("A speaker cannot be merged into itself.")
+
+def speaker_create(
+    *, name: str, by: AbstractBaseUser, role: str = "", organisation: str = "", is_person: bool = True,
+    reason: str = "",
+) -> Speaker:
+    """A speaker the extractor did not know, written by a person; their name is their first alias."""
+    require(by, "correct")
+    name = " ".join(name.split())
+    if not name:
+        raise CorrectionError("A new speaker needs a name.")
     with transaction.atomic():
-        for quote in source.quotes.all():
-            quote_reassign(quote=quote, speaker=target, by=by, reason=f"merged from {source.name}")
+        speaker = Speaker(
+            name=name[:200], slug=_unique_slug(name), role=role.strip()[:300],
+            organisation=organisation.strip()[:200], is_person=is_person,
+        )
+        _save_recorded(speaker, by=by, reason=reason or "speaker created")
+        _alias_remember(speaker, name, by=by, reason="the speaker's name")
+    return speaker
+
+
+def speaker_update(
+    *, speaker: Speaker, by: AbstractBaseUser, name: str | None = None, role: str | None = None,
+    organisation: str | None = None, reason: str = "",
+) -> Speaker:
+    """Correct a speaker's name, role or organisation (the slug, and so their address, stays)."""
+    require(by, "correct")
+    changes = {
+        field: " ".join(value.split())
+        for field, value in {"name": name, "role": role, "organisation": organisation}.items()
+        if value is not None
+    }
+    if "name" in changes and not changes["name"]:
+        raise CorrectionError("A speaker needs a name.")
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(speaker, field, value)
+        _save_recorded(speaker, by=by, reason=reason or "speaker corrected")
+        if "name" in changes:
+            _alias_remember(speaker, changes["name"], by=by, reason="the speaker's name")
+    return speaker
+
+
+def speaker_alias_add(*, speaker: Speaker, alias: str, by: AbstractBaseUser, reason: str = "") -> SpeakerAlias:
+    """A person teaches the resolver another way the speaker is written."""
+    require(by, "correct")
+    with transaction.atomic():
+        record = _alias_remember(speaker, alias, by=by, reason=reason or "alias added")
+    if record is None:
+        raise CorrectionError(f"“{alias}” is not a name (a pronoun, or not capitalised).")
+    return record
+
+
+def speaker_alias_remove(*, alias: SpeakerAlias, by: AbstractBaseUser, reason: str = "") -> None:
+    """Forget a way the speaker is written; their quotes stay theirs."""
+    require(by, "correct")
+    with transaction.atomic():
+        _delete_recorded(alias, by=by, reason=reason or "alias removed")
+
+
+# --- Merges -----------------------------------------------------------------------
+
+
+def _row(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def _instance(model, row: dict):
+    """The model instance a stored row describes (JSON gave strings for dates)."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    return model(**{name: fields[name].to_python(value) for name, value in row.items()})
+
+
+def speaker_merge(*, source: Speaker, target: Speaker, by: AbstractBaseUser, reason: str = "") -> SpeakerMerge:
+    """Fold `source` into `target`, which the admin picked to keep; what moves is the preview's.
+
+    The quotes and aliases move over, empty fields of the target take the source's values,
+    then the source is deleted. The previous rows are stored on the SpeakerMerge for undo; moved
+    quotes count as human-corrected, so re-processing does not split them again.
+    """
+    from quotes import selectors
+
+    require(by, "merge_speakers")
+    if source.pk == target.pk:
+        raise CorrectionError("A speaker cannot be merged into itself.")
+    reason = reason or f"merged {source.name} into {target.name}"
+    with transaction.atomic():
+        # The rows as stored (not as the caller's copies hold them), locked until the merge is done.
+        source = Speaker.objects.select_for_update().get(pk=source.pk)
+        target = Speaker.objects.select_for_update().get(pk=target.pk)
+        preview = selectors.speaker_merge_preview(source=source, target=target)
+        merge = SpeakerMerge.objects.create(
+            source_name=source.name, source_slug=source.slug, target=target, target_name=target.name,
+            merged_by=by,
+            previous_rows={
+                "source": _row(source),
+                "aliases": [_row(alias) for alias in source.aliases.all()],
+                "quotes": [_row(quote) for quote in preview.quotes],
+                "target": _row(target),
+            },
+        )
+        for quote in preview.quotes:
+            quote.speaker = target
+            _quote_save(quote, by=by, reason=reason, corrected=Quote.CorrectableField.SPEAKER)
         for alias in source.aliases.all():
-            speaker_alias_add(speaker=target, alias=alias.alias)
-        if not target.role and source.role:
-            target.role = source.role
-            target.save(update_fields=["role", "updated_at"])
-        source.delete()
-    logger.info("Speaker %s merged into %s by %s", source.name, target.name, by)
-    return target
+            if alias.alias in preview.aliases_moving:
+                alias.speaker = target
+                _save_recorded(alias, by=by, reason=reason)
+            else:
+                _delete_recorded(alias, by=by, reason=f"{reason} (the target already has it)")
+        if preview.fields_filled:
+            for field, value in preview.fields_filled.items():
+                setattr(target, field, value)
+            _save_recorded(target, by=by, reason=reason)
+        _delete_recorded(source, by=by, reason=reason)
+    logger.info("Speaker %s merged into %s by %s", merge.source_name, target.name, by)
+    return merge
+
+
+def speaker_merge_undo(*, merge: SpeakerMerge, by: AbstractBaseUser, reason: str = "") -> Speaker:
+    """Restore the rows the merge changed, exactly: the source speaker (same id and slug), its
+    aliases, its quotes' attribution and correction marks, and the target's fields.
+
+    A quote corrected again since the merge keeps that later correction.
+    """
+    require(by, "merge_speakers")
+    if merge.undone_at:
+        raise CorrectionError("This merge was already undone.")
+    rows = merge.previous_rows
+    reason = reason or f"undid the merge of {merge.source_name} into {merge.target_name}"
+    with transaction.atomic():
+        source = _instance(Speaker, rows["source"])
+        if Speaker.objects.filter(Q(pk=source.pk) | Q(slug=source.slug)).exists():
+            raise CorrectionError(f"A speaker with the address {source.slug} exists again; undo is not possible.")
+        stamps = {"created_at": source.created_at, "updated_at": source.updated_at}  # save() stamps anew
+        source._history_user, source._change_reason = by, reason
+        source.save(force_insert=True)
+        for alias_row in rows["aliases"]:
+            alias = SpeakerAlias.objects.filter(pk=alias_row["id"]).first() or _instance(SpeakerAlias, alias_row)
+            alias.speaker_id = source.pk
+            _save_recorded(alias, by=by, reason=reason)
+        for quote_row in rows["quotes"]:
+            quote = Quote.objects.filter(pk=quote_row["id"], speaker_id=merge.target_id).first()
+            if quote is None:
+                continue
+            quote.speaker_id, quote.corrected_fields = source.pk, quote_row["corrected_fields"]
+            _save_recorded(quote, by=by, reason=reason)
+            Quote.objects.filter(pk=quote.pk).update(updated_at=_instance(Quote, quote_row).updated_at)
+        if merge.target is not None:
+            before = _instance(Speaker, rows["target"])
+            for field in ("role", "organisation", "country"):
+                setattr(merge.target, field, getattr(before, field))
+            _save_recorded(merge.target, by=by, reason=reason)
+            Speaker.objects.filter(pk=merge.target_id).update(updated_at=before.updated_at)
+        Speaker.objects.filter(pk=source.pk).update(**stamps)
+        merge.undone_by, merge.undone_at = by, timezone.now()
+        merge.save(update_fields=["undone_by", "undone_at"])
+    return source
+
+
+# --- History ----------------------------------------------------------------------
+
+# What "revert" may set back, per model: the fields people correct.
+REVERTIBLE_FIELDS = {
+    Quote: ("speaker", "text", "start", "end", "is_direct", "corrected_fields", "is_rejected"),
+    Speaker: ("name", "role", "organisation", "country", "is_person"),
+    Stance: ("label", "source"),
+}
+
+
+def history_revert(*, record, by: AbstractBaseUser, reason: str = "") -> models.Model:
+    """Set back the fields one recorded change touched to their values just before it.
+
+    `record` is a history row of a Quote, Speaker or Stance. Later changes to other fields stay.
+    """
+    require(by, "correct")
+    model = record.instance_type
+    previous = record.prev_record
+    if model not in REVERTIBLE_FIELDS or previous is None:
+        raise CorrectionError("Only a change to an existing quote, speaker or stance can be reverted.")
+    fields = [c.field for c in record.diff_against(previous).changes if c.field in REVERTIBLE_FIELDS[model]]
+    if not fields:
+        raise CorrectionError("This change touched nothing that can be reverted.")
+    with transaction.atomic():
+        instance = model.objects.select_for_update().filter(pk=getattr(record, model._meta.pk.attname)).first()
+        if instance is None:
+            raise CorrectionError(f"The {model._meta.verbose_name} no longer exists.")
+        for field in fields:
+            attname = model._meta.get_field(field).attname
+            setattr(instance, attname, getattr(previous, attname))
+        if "speaker" in fields and instance.speaker_id and not Speaker.objects.filter(pk=instance.speaker_id).exists():
+            raise CorrectionError("The earlier speaker no longer exists (merged or deleted); reassign instead.")
+        _save_recorded(instance, by=by, reason=reason or f"reverted change #{record.history_id}")
+    return instance
 
 
 # --- Review -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quotes import views
+from quotes import correction_views, views
 
 app_name = "quotes"
 
@@ -11,6 +11,22 @@ urlpatterns = [
     path("articles/<int:pk>/retry/", views.article_retry, name="article_retry"),
     path("stances/<int:pk>/label/", views.stance_label, name="stance_label"),
     path("speakers/", views.speaker_list, name="speaker_list"),
+    # Corrections (before speakers/<slug>/, which would take "search" and "merge" for slugs)
+    path("articles/<int:pk>/quotes/add/", correction_views.quote_add, name="quote_add"),
+    path("quotes/<int:pk>/reassign/", correction_views.quote_reassign, name="quote_reassign"),
+    path("quotes/<int:pk>/reject/", correction_views.quote_reject, name="quote_reject"),
+    path("quotes/<int:pk>/restore/", correction_views.quote_restore, name="quote_restore"),
+    path("quotes/<int:pk>/span/", correction_views.quote_respan, name="quote_respan"),
+    path("quotes/<int:pk>/stance/", correction_views.quote_stance, name="quote_stance"),
+    path("quotes/<int:pk>/history/", correction_views.quote_history, name="quote_history"),
+    path("speakers/search/", correction_views.speaker_search, name="speaker_search"),
+    path("speakers/merge/", correction_views.speaker_merge, name="speaker_merge"),
+    path("merges/<int:pk>/undo/", correction_views.speaker_merge_undo, name="speaker_merge_undo"),
+    path("speakers/<slug:slug>/history/", correction_views.speaker_history, name="speaker_history"),
+    path("speakers/<slug:slug>/edit/", correction_views.speaker_update, name="speaker_update"),
+    path("speakers/<slug:slug>/aliases/", correction_views.speaker_alias_add, name="speaker_alias_add"),
+    path("aliases/<int:pk>/remove/", correction_views.speaker_alias_remove, name="speaker_alias_remove"),
+    path("history/<str:kind>/<int:history_id>/revert/", correction_views.history_revert, name="history_revert"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),

@@ -2,7 +2,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from quotes import selectors, services
 from quotes.forms import ArticleForm, QuoteFlagForm
 from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
-from quotes.permissions import ability_required
+from quotes.permissions import ability_required, can
 
 PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 20
@@ -36,7 +35,10 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         article = form.save()
         if article is not None:
-            messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
+            if article.already_stored:
+                messages.info(request, f"This text is already stored as “{article}”.")
+            else:
+                messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
             return redirect(article)
     return render(request, "quotes/article_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -45,6 +47,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article with every quote highlighted, its speaker and stance, and the processing status."""
     article = get_object_or_404(Article, pk=pk)
     quotes = selectors.article_quotes(article=article)
+    can_correct = can(request.user, "correct")
     return render(
         request,
         "quotes/article_detail.html",
@@ -52,6 +55,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "quotes": quotes,
             "segments": selectors.article_body_segments(article=article, quotes=quotes),
+            "can_correct": can_correct,
+            "can_set_stance": can(request.user, "set_stance"),
+            "topics": Topic.objects.filter(is_active=True),
+            "rejected_quotes": selectors.article_rejected_quotes(article=article) if can_correct else [],
+            "stance_labels": Stance.Label.choices,
         },
     )
 
@@ -65,7 +73,7 @@ def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("quotes.change_stance")
+@ability_required("set_stance")
 def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor sets the stance of a quote; the model never overrides it."""
     stance_record = get_object_or_404(Stance.objects.select_related("quote__article"), pk=pk)
@@ -97,6 +105,8 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "quotes": quotes,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
+            "can_correct": can(request.user, "correct"),
+            "can_merge": can(request.user, "merge_speakers"),
         },
     )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission
 
 from quotes.models import Article, Stance
 from tests.factories import QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+from tests.people import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def no_broker(monkeypatch):
 
 @pytest.fixture
 def editor(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="x")
+    user = user_with_role("editor", username="editor")
     user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "change_stance"]))
     client.force_login(user)
     return user

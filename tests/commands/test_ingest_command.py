@@ -31,7 +31,7 @@ def test_ingest_reads_files_folders_and_jsonl(tmp_path, capsys):
     ]
     three = Article.objects.get(title="Three")
     assert (three.outlet, three.published_at.year) == ("e.example", 2025)
-    assert "4 ingested, 0 refused" in capsys.readouterr().out
+    assert "4 ingested, 0 already stored, 0 refused" in capsys.readouterr().out
 
 
 def test_ingest_reports_each_bad_input_and_keeps_the_good_ones(tmp_path, capsys):

@@ -35,14 +35,14 @@ def test_seed_article_is_processed_by_a_real_worker(workers, topic, seed_text, c
     assert "stance-" in html
 
 
-def test_reprocessing_keeps_quotes_and_human_corrections(workers, topic, seed_text):
+def test_reprocessing_keeps_quotes_and_human_corrections(workers, topic, seed_text, admin_user):
     workers.start()
     article = services.article_ingest(text=seed_text)
     wait_for(lambda: _finished(article), timeout=300, what="first processing")
     quote = article.quotes.filter(speaker__isnull=False).first()
     quote_ids = set(article.quotes.values_list("pk", flat=True))
-    services.quote_reassign(quote=quote, speaker=None, reason="test: the source is unclear")
-    human = services.stance_label(stance_record=quote.stances.get(topic=topic), label="against")
+    services.quote_reassign(quote=quote, speaker=None, by=admin_user, reason="test: the source is unclear")
+    human = services.stance_label(stance_record=quote.stances.get(topic=topic), label="against", by=admin_user)
 
     services.article_retry(article=article)
     wait_for(lambda: _finished(article), timeout=300, what="re-processing")
@@ -71,7 +71,7 @@ def test_a_failure_is_recorded_on_the_article_and_a_retry_recovers(workers, topi
     assert article.quotes.exists()
 
 
-def test_human_labels_retrain_the_topic_in_the_worker(workers, topic, seed_text, settings):
+def test_human_labels_retrain_the_topic_in_the_worker(workers, topic, seed_text, settings, admin_user):
     settings.NEWSDESK = {**settings.NEWSDESK, "RETRAIN_DELAY_SECONDS": 0}
     workers.start(NEWSDESK_MIN_LABELS_TO_RETRAIN="3")
     article = services.article_ingest(text=seed_text)
@@ -79,7 +79,7 @@ def test_human_labels_retrain_the_topic_in_the_worker(workers, topic, seed_text,
     base_version = Stance.objects.filter(topic=topic).first().model_version
     labelled = list(Stance.objects.filter(topic=topic).order_by("quote__start")[:3])
     for record, label in zip(labelled, ["favor", "against", "none"], strict=True):
-        services.stance_label(stance_record=record, label=label, reason="test label")
+        services.stance_label(stance_record=record, label=label, by=admin_user, reason="test label")
 
     def retrained() -> bool:
         topic.refresh_from_db()

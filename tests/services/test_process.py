@@ -49,11 +49,11 @@ def test_process_twice_updates_in_place(article):
     assert Speaker.objects.count() == 1
 
 
-def test_process_keeps_a_human_speaker_correction(article):
+def test_process_keeps_a_human_speaker_correction(article, admin_user):
     services.article_process(article=article)
     quote = article.quotes.get(text__contains="door")
     other = Speaker.objects.create(name="Piotr Nowak", slug="piotr-nowak")
-    services.quote_reassign(quote=quote, speaker=other, reason="it was the deputy")
+    services.quote_reassign(quote=quote, speaker=other, by=admin_user, reason="it was the deputy")
     services.article_process(article=article)
     quote.refresh_from_db()
     assert quote.speaker == other
@@ -80,7 +80,8 @@ def test_speaker_resolve_never_merges_people_who_share_a_surname():
     maria = services.speaker_resolve(found=extraction.Speaker(name="Maria Kowalska", aliases=("Kowalska",)))
     assert anna != maria
     lone = services.speaker_resolve(found=extraction.Speaker(name="Kowalska"))
-    assert lone not in (anna, maria)  # ambiguous surname: a new speaker, not a guess
+    assert lone is None  # ambiguous surname: left for a human, neither a guess nor a third Kowalska
+    assert Speaker.objects.count() == 2
 
 
 def test_speaker_resolve_leaves_anonymous_sources_unresolved():
@@ -88,11 +89,11 @@ def test_speaker_resolve_leaves_anonymous_sources_unresolved():
     assert not Speaker.objects.exists()
 
 
-def test_speaker_merge_moves_quotes_and_aliases(article):
+def test_speaker_merge_moves_quotes_and_aliases(article, admin_user):
     services.article_process(article=article)
     source = Speaker.objects.get()
     target = Speaker.objects.create(name="Anna M. Kowalska", slug="anna-m-kowalska")
-    services.speaker_merge(source=source, target=target)
+    services.speaker_merge(source=source, target=target, by=admin_user)
     assert not Speaker.objects.filter(pk=source.pk).exists()
     assert set(Quote.objects.values_list("speaker", flat=True)) == {target.pk}
     assert "Anna Kowalska" in set(target.aliases.values_list("alias", flat=True))

@@ -49,10 +49,10 @@ def test_classify_records_one_stance_per_quote_and_topic(topic, quotes_on_topic)
     assert by_text[SAYINGS[0][0]] == "favor"
 
 
-def test_a_human_label_survives_reclassification(topic, quotes_on_topic, no_retrain):
+def test_a_human_label_survives_reclassification(topic, quotes_on_topic, no_retrain, admin_user):
     services.stances_classify(quotes=quotes_on_topic, topics=[topic])
     record = Stance.objects.get(quote=quotes_on_topic[0], topic=topic)
-    services.stance_label(stance_record=record, label="none", reason="sarcasm")
+    services.stance_label(stance_record=record, label="none", by=admin_user, reason="sarcasm")
     services.stances_classify(quotes=quotes_on_topic, topics=[topic])
     record.refresh_from_db()
     assert (record.label, record.source) == ("none", Stance.Source.HUMAN)
@@ -60,14 +60,14 @@ def test_a_human_label_survives_reclassification(topic, quotes_on_topic, no_retr
 
 
 def test_retraining_fits_a_topic_head_and_reclassifies_only_model_labels(
-    topic, quotes_on_topic, no_retrain, settings
+    topic, quotes_on_topic, no_retrain, settings, admin_user
 ):
     settings.NEWSDESK = {**settings.NEWSDESK, "MIN_LABELS_TO_RETRAIN": 4}
     services.stances_classify(quotes=quotes_on_topic, topics=[topic])
     base_version = Stance.objects.first().model_version
     labelled = quotes_on_topic[:4]
     for quote, (_, label) in zip(labelled, SAYINGS[:4], strict=True):
-        services.stance_label(stance_record=quote.stances.get(topic=topic), label=label)
+        services.stance_label(stance_record=quote.stances.get(topic=topic), label=label, by=admin_user)
 
     assert services.topic_retrain(topic=topic) is True
     topic.refresh_from_db()

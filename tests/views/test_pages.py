@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from quotes.models import Article, Stance
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+from tests.people import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -134,19 +135,19 @@ def test_add_article_form_refuses_an_unsupported_upload(client):
     assert "not a supported file type" in response.content.decode()
 
 
-def test_editor_labels_a_stance_on_the_article_page(client, stances, django_user_model):
-    from django.contrib.auth.models import Permission
-
-    editor = django_user_model.objects.create_user("editor", password="x")
-    editor.user_permissions.add(Permission.objects.get(codename="change_stance"))
+def test_editor_labels_a_stance_on_the_article_page(client, stances):
+    editor = user_with_role("editor")
     client.force_login(editor)
     favor = stances[0]
     html = client.get(favor.quote.article.get_absolute_url()).content.decode()
-    assert reverse("quotes:stance_label", args=[favor.pk]) in html
-    response = client.post(reverse("quotes:stance_label", args=[favor.pk]), {"label": "none"})
+    assert reverse("quotes:quote_stance", args=[favor.quote_id]) in html
+    response = client.post(
+        reverse("quotes:quote_stance", args=[favor.quote_id]), {"topic": favor.topic.slug, "label": "none"}
+    )
     assert response.status_code == 302
     favor.refresh_from_db()
     assert (favor.label, favor.source, favor.model_label) == ("none", Stance.Source.HUMAN, "favor")
+    assert favor.history.latest().history_user == editor
 
 
 def test_labelling_needs_the_permission_and_a_valid_label(client, stances, django_user_model):

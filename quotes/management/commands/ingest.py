@@ -30,14 +30,14 @@ class Command(BaseCommand):
                     outcomes.extend(self._ingest_path(child))
             else:
                 outcomes.extend(self._ingest_path(path))
-        failures = 0
+        failures = duplicates = 0
         self.stdout.write(f"{'source':<50} {'article':>8}  outcome")
         for source, article, error in outcomes:
-            outcome = error or (article.status if article else "")
             failures += bool(error)
-            self.stdout.write(f"{source[-50:]:<50} {article.pk if article else '-':>8}  {outcome}")
-        ok = len(outcomes) - failures
-        self.stdout.write(f"{ok} ingested, {failures} refused")
+            duplicates += bool(article and article.already_stored)
+            self.stdout.write(f"{source[-50:]:<50} {article.pk if article else '-':>8}  {_outcome(article, error)}")
+        ok = len(outcomes) - failures - duplicates
+        self.stdout.write(f"{ok} ingested, {duplicates} already stored, {failures} refused")
         if failures:
             raise CommandError(f"{failures} input(s) could not be ingested (see above).")
 
@@ -70,3 +70,13 @@ class Command(BaseCommand):
                 except (ValueError, services.IngestError) as error:  # JSONDecodeError is a ValueError
                     outcomes.append((source, None, str(error)))
         return outcomes
+
+
+def _outcome(article: Article | None, error: str) -> str:
+    if error:
+        return error
+    if article.already_stored:
+        return f"already stored ({article.status})"
+    if article.status == Article.Status.FAILED:
+        return f"failed: {article.error}"
+    return article.status
