@@ -1,4 +1,8 @@
-"""REST API: the same selectors, filters and services as the pages, as JSON (OpenAPI at /api/schema/)."""
+"""REST API at /api/v1/: the same selectors, filters, services and policy as the pages, as JSON.
+
+OpenAPI schema at /api/v1/schema/. Every request, reads included, needs a session (the browser,
+CSRF enforced) or a token (`Authorization: Token KEY`, from `manage.py create_token USER`).
+"""
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -61,6 +65,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         try:
             return services.article_ingest(
+                by=self.context["request"].user,
                 text=validated_data["text"],
                 title=validated_data.get("title"),
                 url=validated_data.get("url"),
@@ -76,11 +81,12 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Article.objects.order_by("-created_at", "-pk")
     serializer_class = ArticleSerializer
     filterset_fields = ["status", "outlet"]
+    abilities = {"create": "ingest", "retry": "retry"}
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         article = self.get_object()
-        services.article_retry(article=article)
+        services.article_retry(article=article, by=request.user)
         article.refresh_from_db()
         return Response(self.get_serializer(article).data, status=status.HTTP_202_ACCEPTED)
 
@@ -111,6 +117,7 @@ class StanceViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
     queryset = Stance.objects.select_related("topic")
     serializer_class = StanceSerializer
     http_method_names = ["patch"]
+    abilities = {"partial_update": "set_stance"}
 
     def partial_update(self, request, pk=None):
         stance_record = get_object_or_404(self.get_queryset(), pk=pk)

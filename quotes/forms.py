@@ -22,8 +22,8 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError("Paste the article's text or choose a file (one of the two).")
         return cleaned
 
-    def save(self):
-        """Ingest through the service; its refusals become form errors. Returns the Article or None."""
+    def save(self, *, by=None):
+        """Ingest through the service, as `by`; its refusals become form errors. Returns the Article or None."""
         data = self.cleaned_data
         try:
             if data["file"]:
@@ -31,13 +31,14 @@ class ArticleForm(forms.Form):
                 if upload.size > settings.NEWSDESK["MAX_UPLOAD_BYTES"]:
                     raise services.IngestError(f"“{upload.name}” is too large ({upload.size:,} bytes).")
                 return services.article_ingest_file(
-                    filename=upload.name, data=upload.read(), title=data["title"] or None
+                    filename=upload.name, data=upload.read(), title=data["title"] or None, by=by
                 )
             return services.article_ingest(
                 text=data["text"],
                 title=data["title"] or None,
                 url=data["url"] or None,
                 published_at=data["published_at"],
+                by=by,
             )
         except services.IngestError as error:
             self.add_error(None, str(error))

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from quotes import text as textutils
 from quotes.models import Article, Quote, Speaker, SpeakerAlias, Stance, Topic
+from quotes.permissions import require_unless_operator
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
     from quotes import extraction, stance
@@ -41,13 +42,16 @@ def article_ingest(
     url: str | None = None,
     published_at: datetime | None = None,
     outlet: str | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> Article:
     """Save an article as pending and enqueue its processing once the transaction commits.
 
     Re-ingesting the same text returns the article already stored, unchanged. A trailing
     `Source : URL` line becomes the url when none is given. Raises IngestError for empty or
-    oversize text and for a url that already belongs to a different text.
+    oversize text and for a url that already belongs to a different text, PermissionDenied
+    unless `by` may ingest (None: the operator).
     """
+    require_unless_operator(by, "ingest")
     body, source_url = textutils.split_source_line(textutils.normalize_text(text or ""))
     if not body:
         raise IngestError("The article has no text.")
@@ -76,8 +80,11 @@ def article_ingest(
     return article
 
 
-def article_ingest_file(*, filename: str, data: bytes, title: str | None = None) -> Article:
+def article_ingest_file(
+    *, filename: str, data: bytes, title: str | None = None, by: AbstractBaseUser | None = None
+) -> Article:
     """Ingest an uploaded .txt or .html file (decoded leniently, refused when binary)."""
+    require_unless_operator(by, "ingest")
     kind = SUPPORTED_UPLOADS.get(PurePath(filename).suffix.lower())
     if kind is None:
         allowed = ", ".join(sorted(SUPPORTED_UPLOADS))
@@ -96,8 +103,9 @@ def article_ingest_file(*, filename: str, data: bytes, title: str | None = None)
             title=title or document.title,
             url=document.url,
             published_at=document.published_at,
+            by=by,
         )
-    return article_ingest(text=decoded, title=title)
+    return article_ingest(text=decoded, title=title, by=by)
 
 
 def _title_from_body(body: str) -> str:
@@ -290,8 +298,9 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=error[:5000])
 
 
-def article_retry(*, article: Article) -> None:
+def article_retry(*, article: Article, by: AbstractBaseUser | None = None) -> None:
     """Process the article again from the start (after a failure, or a new extractor)."""
+    require_unless_operator(by, "retry")
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
         _enqueue_processing(article)
@@ -387,8 +396,10 @@ def stance_label(
 ) -> Stance:
     """Set a human stance label and schedule the topic's retraining.
 
-    The model's later runs keep the label and only update their own fields.
+    The model's later runs keep the label and only update their own fields. PermissionDenied
+    unless `by` may set stances (None: the operator).
     """
+    require_unless_operator(by, "set_stance")
     if label not in Stance.Label.values:
         raise ValueError(f"Unknown stance {label!r}; use one of {', '.join(Stance.Label.values)}.")
     with transaction.atomic():

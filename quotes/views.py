@@ -1,20 +1,25 @@
-"""Server-rendered pages: bind a form or filter, call a selector or service, render."""
+"""Server-rendered pages: bind a form or filter, call a selector or service, render.
+
+Every view names the ability it needs (quotes.permissions); reads answer GET and HEAD only.
+"""
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm
 from quotes.models import Article, Speaker, Stance, Topic
+from quotes.permissions import ability_required
 
 PAGE_SIZE = 50
 
 
+@require_safe
+@ability_required("read")
 def article_list(request: HttpRequest) -> HttpResponse:
     """Every article with its processing status and how many quotes it holds."""
     search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
@@ -27,17 +32,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@ability_required("ingest")
 def article_create(request: HttpRequest) -> HttpResponse:
     """Paste or upload an article; it is processed in the background."""
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        article = form.save()
+        article = form.save(by=request.user)
         if article is not None:
             messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
             return redirect(article)
     return render(request, "quotes/article_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
+@ability_required("read")
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article with every quote highlighted, its speaker and stance, and the processing status."""
     article = get_object_or_404(Article, pk=pk)
@@ -54,15 +63,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@ability_required("retry")
 def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    services.article_retry(article=article)
+    services.article_retry(article=article, by=request.user)
     messages.info(request, "Processing starts again.")
     return redirect(article)
 
 
 @require_POST
-@permission_required("quotes.change_stance")
+@ability_required("set_stance")
 def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor sets the stance of a quote; the model never overrides it."""
     stance_record = get_object_or_404(Stance.objects.select_related("quote__article"), pk=pk)
@@ -75,6 +85,8 @@ def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{stance_record.quote.article.get_absolute_url()}#quote-{stance_record.quote_id}")
 
 
+@require_safe
+@ability_required("read")
 def speaker_list(request: HttpRequest) -> HttpResponse:
     """Everyone quoted, most quoted first."""
     search = request.GET.get("q", "").strip()
@@ -82,6 +94,8 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/speaker_list.html", {"page": page, "search": search})
 
 
+@require_safe
+@ability_required("read")
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A speaker's quotes and where they stand on each topic."""
     speaker = get_object_or_404(Speaker, slug=slug)
@@ -98,11 +112,15 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+@ability_required("read")
 def topic_list(request: HttpRequest) -> HttpResponse:
     """The topics speakers take a stance on."""
     return render(request, "quotes/topic_list.html", {"topics": selectors.topic_list()})
 
 
+@require_safe
+@ability_required("read")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who stands where on one topic: every speaker's favor / against / none."""
     topic = get_object_or_404(Topic, slug=slug)
@@ -111,6 +129,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+@ability_required("read")
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes filtered by speaker, topic, stance, outlet and date, for analysts."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
@@ -136,6 +156,8 @@ EXPORT_COLUMNS = [
 ]
 
 
+@require_safe
+@ability_required("export")
 def quote_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered quotes as CSV: one row per quote and topic stance."""
     _, quotes = selectors.quote_list(data=request.GET)
