@@ -16,7 +16,11 @@ router.register("stances", api.StanceViewSet)
 
 accounts = [
     # The one page open to anonymous users (Django's LoginView is marked login_not_required).
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(http_method_names=["get", "head", "post"]),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
 ]
 
@@ -27,6 +31,10 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # The unversioned API is gone; its root points to v1 (after logging in, like every page).
-    path("api/", RedirectView.as_view(url="/api/v1/", permanent=True), name="api-unversioned"),
+    path(
+        "api/",
+        RedirectView.as_view(url="/api/v1/", permanent=True, http_method_names=["get", "head"]),
+        name="api-unversioned",
+    ),
     path("", include("quotes.urls")),
 ]

@@ -84,7 +84,7 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     abilities = {"create": "ingest", "retry": "retry"}
 
     @action(detail=True, methods=["post"])
-    def retry(self, request, pk=None):
+    def retry(self, request, pk=None, **kwargs):  # kwargs: the format suffix (retry.json)
         article = self.get_object()
         services.article_retry(article=article, by=request.user)
         article.refresh_from_db()
@@ -119,7 +119,7 @@ class StanceViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
     http_method_names = ["patch"]
     abilities = {"partial_update": "set_stance"}
 
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request, pk=None, **kwargs):
         stance_record = get_object_or_404(self.get_queryset(), pk=pk)
         label = request.data.get("label") if isinstance(request.data, dict) else None
         if label not in Stance.Label.values:
