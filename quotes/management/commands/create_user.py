@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, type=str.lower, help=" | ".join(ROLES))
+        parser.add_argument("--role", required=True, help=" | ".join(ROLES))
         parser.add_argument("--password", help="prefer NEWSDESK_PASSWORD or the prompt: argv is visible to others")
         parser.add_argument("--email", default="")
         parser.add_argument(
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, role, password, email, if_missing, **options):
+        role = role.lower()
         group_name = ROLES.get(role)
         if group_name is None:
             raise CommandError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
