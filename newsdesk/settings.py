@@ -131,14 +131,9 @@ REST_FRAMEWORK = {
     ],
     # The policy decides every request, reads included; anonymous users may do nothing.
     "DEFAULT_PERMISSION_CLASSES": ["quotes.permissions.PolicyPermission"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env("NEWSDESK_API_ANON_RATE", default="60/minute"),
-        "user": env("NEWSDESK_API_USER_RATE", default="6000/hour"),
-    },
+    # Per user (anonymous requests are refused before any throttle counts them).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("NEWSDESK_API_USER_RATE", default="6000/hour")},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

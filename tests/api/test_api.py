@@ -148,3 +148,15 @@ def test_schema_describes_the_api(client, editor):
     response = client.get("/api/v1/schema/", {"format": "json"})
     assert response.status_code == 200
     assert {"/api/v1/quotes/", "/api/v1/articles/", "/api/v1/stances/{id}/"} <= set(response.json()["paths"])
+
+
+def test_each_user_is_throttled_at_the_configured_rate(client, editor, monkeypatch):
+    from django.conf import settings
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+    assert UserRateThrottle().get_rate() == settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    cache.clear()
+    assert [client.get("/api/v1/topics/").status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
