@@ -97,7 +97,7 @@ def _model_of(route: str) -> str:
         return parts[2] if len(parts) > 2 and parts[1] != "r" else "article"
     if parts[:2] == ["api", "v1"]:
         parts = parts[2:]
-    return re.sub(r"\\\..*", "", parts[0]).removesuffix("s")
+    return re.sub(r"\\\..*", "", parts[0] if parts else "article").removesuffix("s")
 
 
 def _path(key: str, route: str, samples: dict) -> str:
