@@ -178,3 +178,23 @@ def test_api_docs_are_served_without_a_cdn(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "//cdn" not in html
+
+
+def test_refused_actions_are_403_and_change_nothing(client_as, stances, monkeypatch):
+    from quotes import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.article_process, "delay", queued.append)
+    favor = stances[0]
+    editor = client_as("editor")
+    assert editor.get(reverse("quotes:quote_export")).status_code == 403  # exports are the analysts'
+    outsider = client_as(None)  # logged in, but in no role
+    assert outsider.get(reverse("quotes:article_list")).status_code == 403
+    assert outsider.post(reverse("quotes:stance_label", args=[favor.pk]), {"label": "none"}).status_code == 403
+    article = favor.quote.article
+    assert outsider.post(reverse("quotes:article_retry", args=[article.pk])).status_code == 403
+    assert outsider.post(reverse("quotes:article_create"), {"text": "“Hi,” he said."}).status_code == 403
+    favor.refresh_from_db()
+    article.refresh_from_db()
+    assert (favor.label, favor.source, article.status, queued) == ("favor", Stance.Source.MODEL, "done", [])
+    assert Article.objects.count() == 2
