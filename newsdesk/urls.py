@@ -14,14 +14,13 @@ router.register("speakers", api.SpeakerViewSet)
 router.register("topics", api.TopicViewSet)
 router.register("stances", api.StanceViewSet)
 
+FORM_METHODS = ["get", "head", "post"]  # Django's form views also take PUT as a POST
 accounts = [
     # The one page open to anonymous users (Django's LoginView is marked login_not_required).
-    path(
-        "login/",
-        auth_views.LoginView.as_view(http_method_names=["get", "head", "post"]),
-        name="login",
-    ),
+    path("login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
+    path("password/", auth_views.PasswordChangeView.as_view(http_method_names=FORM_METHODS), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
 
 urlpatterns = [

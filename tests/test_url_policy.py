@@ -33,6 +33,8 @@ READ = {"GET": "read"}
 GUARDS = {
     "login": {"GET": PUBLIC, "POST": PUBLIC},
     "logout": {"POST": LOGGED_IN},
+    "password_change": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "password_change_done": {"GET": LOGGED_IN},
     # Pages
     "quotes:article_list": READ,
     "quotes:article_detail": READ,

@@ -68,6 +68,16 @@ def test_logout_is_a_post_and_ends_the_session(client_as):
     assert client.get("/").status_code == 302
 
 
+def test_everyone_logged_in_may_change_their_own_password(client_as):
+    client = client_as(None)
+    assert 'href="/accounts/password/"' in client.get("/accounts/password/").content.decode()
+    response = client.post("/accounts/password/", {
+        "old_password": PASSWORD, "new_password1": "a fresher secret 7", "new_password2": "a fresher secret 7"})
+    assert response["Location"] == "/accounts/password/done/"
+    client.user.refresh_from_db()
+    assert client.user.check_password("a fresher secret 7")
+
+
 def test_the_admin_is_for_staff_admins_who_log_in_on_the_newsroom_page(client, client_as):
     for path in ("/admin/", "/admin/quotes/quote/"):  # via /admin/login/, which has no form of its own
         page = client.get(path, follow=True)
