@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARTICLE := tests/fixtures/riyadh-talks.txt
+# The demo admin `make run` creates (once) on a local server; never use these on a shared one.
+DEMO_USER ?= admin
+DEMO_PASSWORD ?= newsdesk-demo
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -31,11 +34,12 @@ run: install
 	export CELERY_TASK_ALWAYS_EAGER=$$eager; \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py ingest $(DEMO_ARTICLE) ; \
+	NEWSDESK_PASSWORD='$(DEMO_PASSWORD)' $(BIN)/python manage.py create_user '$(DEMO_USER)' --role admin --if-missing || exit 1; \
 	if [ $$eager = false ]; then \
 		STANCE_TORCH_THREADS=1 $(BIN)/celery -A newsdesk worker -Q extraction,stance --concurrency 2 --loglevel INFO & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	fi; \
-	echo "Newsdesk on http://$(HOST):$(PORT)/"; \
+	echo "Newsdesk on http://$(HOST):$(PORT)/ : log in as $(DEMO_USER) / $(DEMO_PASSWORD) (the demo admin; unless you changed its password)"; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -12,10 +14,26 @@ router.register("speakers", api.SpeakerViewSet)
 router.register("topics", api.TopicViewSet)
 router.register("stances", api.StanceViewSet)
 
+FORM_METHODS = ["get", "head", "post"]  # Django's form views also take PUT as a POST
+accounts = [
+    # The one page open to anonymous users (Django's LoginView is marked login_not_required).
+    path("login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
+    path("password/", auth_views.PasswordChangeView.as_view(http_method_names=FORM_METHODS), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
 urlpatterns = [
+    path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
-    path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The unversioned API is gone; its root points to v1 (after logging in, like every page).
+    path(
+        "api/",
+        RedirectView.as_view(url="/api/v1/", permanent=True, http_method_names=["get", "head"]),
+        name="api-unversioned",
+    ),
     path("", include("quotes.urls")),
 ]

@@ -1,33 +1,102 @@
 """Admin: every correction goes through the services, so it is checked by the policy, locked
-against re-processing and recorded in history with who and why."""
+against re-processing and recorded in history with who and why.
+
+Who may enter the admin, and what each may view, add, change or delete there, is the policy's
+(quotes.permissions) decision, not Django's model permissions: every ModelAdmin takes PolicyAdmin.
+"""
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from quotes import services
+from quotes import permissions, services
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 
 
+class PolicyAdmin:
+    """Mixin for every ModelAdmin and inline: view, add, change and delete ask the policy.
+
+    `abilities` names the ability each needs; an action mapped to None is open to nobody. An admin
+    action declared with `permissions=["<ability>"]` asks the policy for that ability too.
+    """
+
+    abilities = {"view": "read", "add": "correct", "change": "correct", "delete": "correct"}
+
+    def _allows(self, request, action: str) -> bool:
+        ability = self.abilities.get(action)
+        return ability is not None and permissions.can(request.user, ability)
+
+    def has_module_permission(self, request) -> bool:
+        return self._allows(request, "view")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allows(request, "view")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._allows(request, "add")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._allows(request, "change")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allows(request, "delete")
+
+    def __getattr__(self, name: str):
+        # Django looks up `has_<permission>_permission` for an action's `permissions=[...]`.
+        ability = name.removeprefix("has_").removesuffix("_permission")
+        if name.startswith("has_") and name.endswith("_permission") and ability in permissions.POLICY:
+            return lambda request: permissions.can(request.user, ability)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _only(ability: str) -> dict:
+    return dict.fromkeys(("view", "add", "change", "delete"), ability)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(User)
+class UserAdmin(PolicyAdmin, auth_admin.UserAdmin):
+    abilities = _only("manage_users")
+
+
+@admin.register(Group)
+class GroupAdmin(PolicyAdmin, auth_admin.GroupAdmin):
+    abilities = _only("manage_users")
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(PolicyAdmin, TokenAdmin):
+    abilities = {**_only("manage_tokens"), "change": None}  # a token is created or deleted, never edited
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PolicyAdmin, admin.ModelAdmin):
+    abilities = {"view": "read", "add": "manage_topics", "change": "manage_topics", "delete": "manage_topics"}
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SpeakerAliasInline(admin.TabularInline):
+class SpeakerAliasInline(PolicyAdmin, admin.TabularInline):
     model = SpeakerAlias
     extra = 0
     fields = ["alias"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(PolicyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "role", "organisation", "country", "is_person"]
     search_fields = ["name", "aliases__alias", "role"]
     list_filter = ["is_person", "country"]
@@ -55,7 +124,10 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         for alias in formset.deleted_objects:
             services.speaker_alias_remove(alias=alias, by=request.user, reason="removed in admin")
 
-    @admin.action(description="Merge the selected speakers (choose the one to keep, preview, confirm)")
+    @admin.action(
+        description="Merge the selected speakers (choose the one to keep, preview, confirm)",
+        permissions=["merge_speakers"],
+    )
     def merge_selected(self, request, queryset):
         slugs = list(queryset.values_list("slug", flat=True))
         if len(slugs) < 2:
@@ -65,7 +137,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(admin.ModelAdmin):
+class SpeakerAliasAdmin(PolicyAdmin, admin.ModelAdmin):
     list_display = ["alias", "speaker"]
     list_select_related = ["speaker"]
     search_fields = ["alias", "speaker__name"]
@@ -81,19 +153,16 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpeakerMerge)
-class SpeakerMergeAdmin(admin.ModelAdmin):
+class SpeakerMergeAdmin(PolicyAdmin, admin.ModelAdmin):
     """Merges are made and undone on the merge page and the speaker's History page."""
+
+    # Read-only here; deleting one would lose what its undo restores.
+    abilities = {"view": "read", "add": None, "change": None, "delete": None}
 
     list_display = ["__str__", "merged_by", "merged_at", "undone_by", "undone_at"]
     list_select_related = ["merged_by", "undone_by"]
     readonly_fields = ["source_name", "source_slug", "target", "target_name", "previous_rows", "merged_by",
                        "merged_at", "undone_by", "undone_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StanceInlineForm(forms.ModelForm):
@@ -109,7 +178,8 @@ class StanceInlineForm(forms.ModelForm):
             self.fields["topic"].disabled = True
 
 
-class StanceInline(admin.TabularInline):
+class StanceInline(PolicyAdmin, admin.TabularInline):
+    abilities = {"view": "read", "add": "set_stance", "change": "set_stance", "delete": None}
     model = Stance
     form = StanceInlineForm
     extra = 0
@@ -140,7 +210,9 @@ class QuoteAddForm(forms.ModelForm):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    # No delete: a deleted quote would come back with the next re-processing; reject it instead.
+    abilities = {"view": "read", "add": "correct", "change": "correct", "delete": None}
     list_display = ["short_text", "speaker", "speaker_mention", "is_direct", "attribution_confidence", "is_rejected",
                     "article"]
     list_select_related = ["speaker", "article"]
@@ -155,9 +227,6 @@ class QuoteAdmin(SimpleHistoryAdmin):
     @admin.display(description="Quote")
     def short_text(self, obj: Quote) -> str:
         return obj.text[:80]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a deleted quote would come back with the next re-processing: reject it instead
 
     def get_queryset(self, request):
         # The list shows the article's title: leave its body (often long) in the database.
@@ -192,13 +261,13 @@ class QuoteAdmin(SimpleHistoryAdmin):
             services.quote_stance_label(quote=form.instance, topic=stance.topic, label=stance.label, by=request.user,
                                         reason="labelled in admin")
 
-    @admin.action(description="Reject the selected quotes (not a quote)")
+    @admin.action(description="Reject the selected quotes (not a quote)", permissions=["correct"])
     def reject(self, request, queryset):
         for quote in queryset:
             services.quote_reject(quote=quote, by=request.user, reason="rejected in admin")
         self.message_user(request, f"{queryset.count()} quote(s) rejected; they stay restorable.")
 
-    @admin.action(description="Restore the selected rejected quotes")
+    @admin.action(description="Restore the selected rejected quotes", permissions=["correct"])
     def restore(self, request, queryset):
         for quote in queryset:
             services.quote_restore(quote=quote, by=request.user, reason="restored in admin")
@@ -206,15 +275,14 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(SimpleHistoryAdmin):
+class StanceAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    # A stance is labelled on its quote (article page or the quote's admin), never added or deleted here.
+    abilities = {"view": "read", "add": None, "change": "set_stance", "delete": None}
     list_display = ["quote", "topic", "label", "source", "model_label", "model_version"]
     list_select_related = ["quote__speaker", "topic"]
     list_filter = ["topic", "label", "source"]
     readonly_fields = ["quote", "topic", "source", "model_label", "score_favor", "score_against",
                        "score_none", "model_version"]
-
-    def has_add_permission(self, request):
-        return False  # a stance is labelled on its quote (article page or the quote's admin)
 
     def save_model(self, request, obj, form, change):
         if "label" in form.changed_data:
@@ -222,23 +290,27 @@ class StanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PolicyAdmin, admin.ModelAdmin):
+    abilities = {"view": "read", "add": "ingest", "change": "correct", "delete": "correct"}
     list_display = ["__str__", "outlet", "published_at", "status", "extractor_version", "created_at"]
     list_filter = ["status", "outlet"]
     search_fields = ["title", "url", "body"]
     readonly_fields = ["content_hash", "status", "error", "extractor_version", "processed_at"]
     actions = ["reprocess"]
 
-    @admin.action(description="Process the selected articles again")
+    @admin.action(description="Process the selected articles again", permissions=["retry"])
     def reprocess(self, request, queryset):
         for article in queryset:
-            services.article_retry(article=article)
+            services.article_retry(article=article, by=request.user)
         self.message_user(request, f"{queryset.count()} article(s) queued for processing.")
 
 
 @admin.register(QuoteFlag)
-class QuoteFlagAdmin(admin.ModelAdmin):
+class QuoteFlagAdmin(PolicyAdmin, admin.ModelAdmin):
     """Editors' flags; resolving goes through the service, so the policy and the record hold."""
+
+    # Editors flag on the article page or in the review queue, not here.
+    abilities = {"view": "read", "add": None, "change": "correct", "delete": "correct"}
 
     list_display = ["quote", "kind", "by", "created_at", "resolved_at", "resolved_by"]
     list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
@@ -247,10 +319,7 @@ class QuoteFlagAdmin(admin.ModelAdmin):
     readonly_fields = ["quote", "kind", "note", "by", "created_at", "resolved_at", "resolved_by", "resolution"]
     actions = ["resolve"]
 
-    def has_add_permission(self, request):
-        return False  # editors flag on the article page or in the review queue
-
-    @admin.action(description="Resolve the selected flags")
+    @admin.action(description="Resolve the selected flags", permissions=["correct"])
     def resolve(self, request, queryset):
         flags = list(queryset.filter(resolved_at=None))
         for flag in flags:

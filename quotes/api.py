@@ -1,10 +1,13 @@
-"""REST API: the same selectors, filters and services as the pages, as JSON (OpenAPI at /api/schema/)."""
+"""REST API at /api/v1/: the same selectors, filters, services and policy as the pages, as JSON.
+
+OpenAPI schema at /api/v1/schema/. Every request, reads included, needs a session (the browser,
+CSRF enforced) or a token (`Authorization: Token KEY`, from `manage.py create_token USER`).
+"""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from quotes import selectors, services
@@ -63,6 +66,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         try:
             return services.article_ingest(
+                by=self.context["request"].user,
                 text=validated_data["text"],
                 title=validated_data.get("title"),
                 url=validated_data.get("url"),
@@ -78,11 +82,12 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Article.objects.order_by("-created_at", "-pk")
     serializer_class = ArticleSerializer
     filterset_fields = ["status", "outlet"]
+    abilities = {"create": "ingest", "retry": "retry"}
 
     @action(detail=True, methods=["post"])
-    def retry(self, request, pk=None):
+    def retry(self, request, pk=None, **kwargs):  # kwargs: the format suffix (retry.json)
         article = self.get_object()
-        services.article_retry(article=article)
+        services.article_retry(article=article, by=request.user)
         article.refresh_from_db()
         return Response(self.get_serializer(article).data, status=status.HTTP_202_ACCEPTED)
 
@@ -104,27 +109,31 @@ class QuoteViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.quote_queryset()
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
+    abilities = {"reassign": "correct", "reject": "correct", "restore": "correct"}
 
     def _correct(self, request, pk, service, serializer_class):
         quote = get_object_or_404(Quote.objects.select_related("article"), pk=pk)  # rejected ones too
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service(quote=quote, by=request.user, **serializer.validated_data)
+        try:
+            service(quote=quote, by=request.user, **serializer.validated_data)
+        except services.CorrectionError as error:
+            raise ValidationError({"detail": [str(error)]}) from error
         return Response(QuoteSerializer(selectors.quote_queryset().filter(pk=pk).first() or quote).data)
 
     @extend_schema(request=ReassignSerializer, responses=QuoteSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])  # the service asks the policy
-    def reassign(self, request, pk=None):
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None, **kwargs):  # kwargs: the format suffix (reassign.json)
         return self._correct(request, pk, services.quote_reassign, ReassignSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=QuoteSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def reject(self, request, pk=None):
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None, **kwargs):
         return self._correct(request, pk, services.quote_reject, ReasonSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=QuoteSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def restore(self, request, pk=None):
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None, **kwargs):
         return self._correct(request, pk, services.quote_restore, ReasonSerializer)
 
 
@@ -146,8 +155,9 @@ class StanceViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
     queryset = Stance.objects.select_related("topic")
     serializer_class = StanceSerializer
     http_method_names = ["patch"]
+    abilities = {"partial_update": "set_stance"}
 
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request, pk=None, **kwargs):
         stance_record = get_object_or_404(self.get_queryset(), pk=pk)
         label = request.data.get("label") if isinstance(request.data, dict) else None
         if label not in Stance.Label.values:

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quotes import forms, selectors, services, views
 from quotes.models import Article, Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
-from quotes.permissions import ability_required, can
+from quotes.permissions import ability_required
 
 AUTOCOMPLETE_LIMIT = 10
 
@@ -21,7 +21,7 @@ def _back_to_article(request: HttpRequest, article: Article, anchor: str) -> Htt
     """Without JS, redirect to the article page; for htmx, render it now (it swaps in the workspace,
     whose messages tell how the correction went)."""
     if request.headers.get("HX-Request"):
-        response = views.article_detail(request, article.pk)
+        response = views.article_page(request, article)
         response["HX-Replace-Url"] = article.get_absolute_url()  # not the form's address
         return response
     return redirect(f"{article.get_absolute_url()}#{anchor}")
@@ -156,6 +156,7 @@ def quote_stance(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_quote(request, quote)
 
 
+@require_safe
 @ability_required("read")
 def speaker_search(request: HttpRequest) -> HttpResponse:
     """Autocomplete: at most ten speakers by name or alias, as JSON or as <option>s for htmx."""
@@ -217,6 +218,7 @@ def speaker_alias_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- History ----------------------------------------------------------------------
 
 
+@require_safe
 @ability_required("read")
 def quote_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every change to the quote and its stances, with author and reason; readable after merges."""
@@ -226,11 +228,11 @@ def quote_history(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such quote, and no history of one.")
     return render(
         request, "quotes/history.html",
-        {"title": f"History of quote #{pk}", "quote": quote, "changes": changes,
-         "can_revert": can(request.user, "correct"), "can_merge": can(request.user, "merge_speakers")},
+        {"title": f"History of quote #{pk}", "quote": quote, "changes": changes},
     )
 
 
+@require_safe
 @ability_required("read")
 def speaker_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every change to the speaker, their aliases and attributions, and the merges they took part in."""
@@ -240,8 +242,7 @@ def speaker_history(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such speaker, and no history of one.")
     return render(
         request, "quotes/history.html",
-        {"title": f"History of {speaker.name if speaker else slug}", "speaker": speaker, "changes": changes,
-         "can_revert": can(request.user, "correct"), "can_merge": can(request.user, "merge_speakers")},
+        {"title": f"History of {speaker.name if speaker else slug}", "speaker": speaker, "changes": changes},
     )
 
 
@@ -276,6 +277,7 @@ def history_revert(request: HttpRequest, kind: str, history_id: int) -> HttpResp
 # --- Merges -----------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @ability_required("merge_speakers")
 def speaker_merge(request: HttpRequest) -> HttpResponse:
     """Pick the speaker to keep, see what moves, confirm; the merge can be undone from History."""

@@ -23,8 +23,8 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError("Paste the article's text or choose a file (one of the two).")
         return cleaned
 
-    def save(self):
-        """Ingest through the service; its refusals become form errors. Returns the Article or None."""
+    def save(self, *, by=None):
+        """Ingest through the service, as `by`; its refusals become form errors. Returns the Article or None."""
         data = self.cleaned_data
         try:
             if data["file"]:
@@ -33,13 +33,14 @@ class ArticleForm(forms.Form):
                     raise services.IngestError(f"“{upload.name}” is too large ({upload.size:,} bytes).")
                 return services.article_ingest_file(
                     filename=upload.name, data=upload.read(), title=data["title"] or None,
-                    url=data["url"] or None, published_at=data["published_at"],
+                    url=data["url"] or None, published_at=data["published_at"], by=by,
                 )
             return services.article_ingest(
                 text=data["text"],
                 title=data["title"] or None,
                 url=data["url"] or None,
                 published_at=data["published_at"],
+                by=by,
             )
         except services.IngestError as error:
             self.add_error(None, str(error))

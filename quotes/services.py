@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from quotes import text as textutils
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
-from quotes.permissions import require
+from quotes.permissions import require, require_unless_operator
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
     from quotes import extraction, stance
@@ -43,15 +43,17 @@ def article_ingest(
     url: str | None = None,
     published_at: datetime | None = None,
     outlet: str | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> Article:
     """Save an article as pending and enqueue its processing once the transaction commits.
 
     Re-ingesting the same text returns the article already stored, unchanged, with
     `already_stored` set. A trailing `Source : URL` line becomes the url when none is given.
     Raises IngestError for empty or oversize text and for a url that already belongs to a
-    different text. The article returned carries its status as stored: `failed` when the queue
-    could not be reached.
+    different text, PermissionDenied unless `by` may ingest (None: the operator). The article
+    returned carries its status as stored: `failed` when the queue could not be reached.
     """
+    require_unless_operator(by, "ingest")
     body, source_url = textutils.split_source_line(textutils.normalize_text(text or ""))
     if not body:
         raise IngestError("The article has no text.")
@@ -84,12 +86,13 @@ def article_ingest(
 
 def article_ingest_file(
     *, filename: str, data: bytes, title: str | None = None, url: str | None = None,
-    published_at: datetime | None = None,
+    published_at: datetime | None = None, by: AbstractBaseUser | None = None,
 ) -> Article:
     """Ingest an uploaded .txt or .html file (decoded leniently, refused when binary).
 
     A title, url or date given with the upload wins over the one found in the HTML.
     """
+    require_unless_operator(by, "ingest")
     kind = SUPPORTED_UPLOADS.get(PurePath(filename).suffix.lower())
     if kind is None:
         allowed = ", ".join(sorted(SUPPORTED_UPLOADS))
@@ -108,8 +111,9 @@ def article_ingest_file(
             title=title or document.title,
             url=url or document.url,
             published_at=published_at or document.published_at,
+            by=by,
         )
-    return article_ingest(text=decoded, title=title, url=url, published_at=published_at)
+    return article_ingest(text=decoded, title=title, url=url, published_at=published_at, by=by)
 
 
 def _title_from_body(body: str) -> str:
@@ -326,8 +330,9 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=error[:5000])
 
 
-def article_retry(*, article: Article) -> None:
+def article_retry(*, article: Article, by: AbstractBaseUser | None = None) -> None:
     """Process the article again from the start (after a failure, or a new extractor)."""
+    require_unless_operator(by, "retry")
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
         _enqueue_processing(article)
@@ -401,7 +406,8 @@ def _unique_slug(name: str) -> str:
 
 
 # --- Corrections ------------------------------------------------------------------
-# Human acts: each requires its ability (by=None is refused), runs in one transaction and is
+# Human acts: each requires its ability (by=None is refused: unlike ingest or retry, a correction
+# is a person's judgement and is recorded under their name), runs in one transaction and is
 # recorded in django-simple-history with who, when, before -> after and the reason.
 
 
@@ -531,7 +537,8 @@ def quote_respan(*, quote: Quote, start: int, end: int, by: AbstractBaseUser, re
 def stance_label(*, stance_record: Stance, label: str, by: AbstractBaseUser, reason: str = "") -> Stance:
     """Set a human stance label and schedule the topic's retraining.
 
-    The model's later runs keep the label and only update their own fields.
+    The model's later runs keep the label and only update their own fields. PermissionDenied
+    unless `by` may set stances: a label is a person's judgement, so `by=None` is refused too.
     """
     require(by, "set_stance")
     if label not in Stance.Label.values:
@@ -741,6 +748,11 @@ def history_revert(*, record, by: AbstractBaseUser, reason: str = "") -> models.
         for field in fields:
             attname = model._meta.get_field(field).attname
             setattr(instance, attname, getattr(previous, attname))
+        if model is Quote and {"start", "end"} & set(fields):
+            try:  # the old span may have been taken since, by a respan or an added quote
+                quote_span_check(article=instance.article, start=instance.start, end=instance.end, quote=instance)
+            except CorrectionError as error:
+                raise CorrectionError(f"This change cannot be reverted: {error}") from error
         if "speaker" in fields and instance.speaker_id and not Speaker.objects.filter(pk=instance.speaker_id).exists():
             raise CorrectionError("The earlier speaker no longer exists (merged or deleted); reassign instead.")
         _save_recorded(instance, by=by, reason=reason or f"reverted change #{record.history_id}")

@@ -1,4 +1,7 @@
-"""Server-rendered pages: bind a form or filter, call a selector or service, render."""
+"""Server-rendered pages: bind a form or filter, call a selector or service, render.
+
+Every view names the ability it needs (quotes.permissions); reads answer GET and HEAD only.
+"""
 import csv
 
 from django.contrib import messages
@@ -6,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm, QuoteFlagForm
@@ -17,6 +20,8 @@ PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 20
 
 
+@require_safe
+@ability_required("read")
 def article_list(request: HttpRequest) -> HttpResponse:
     """Every article with its processing status and how many quotes it holds."""
     search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
@@ -29,11 +34,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@ability_required("ingest")
 def article_create(request: HttpRequest) -> HttpResponse:
     """Paste or upload an article; it is processed in the background."""
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        article = form.save()
+        article = form.save(by=request.user)
         if article is not None:
             if article.already_stored:
                 messages.info(request, f"This text is already stored as “{article}”.")
@@ -43,11 +50,17 @@ def article_create(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/article_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
+@ability_required("read")
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article with every quote highlighted, its speaker and stance, and the processing status."""
-    article = get_object_or_404(Article, pk=pk)
+    return article_page(request, get_object_or_404(Article, pk=pk))
+
+
+def article_page(request: HttpRequest, article: Article) -> HttpResponse:
+    """The article page itself; the correction views answer htmx with it after a POST."""
     quotes = selectors.article_quotes(article=article)
-    can_correct = can(request.user, "correct")
+    can_correct = can(request.user, "correct")  # only then are the rejected quotes listed, to restore
     return render(
         request,
         "quotes/article_detail.html",
@@ -55,8 +68,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "quotes": quotes,
             "segments": selectors.article_body_segments(article=article, quotes=quotes),
-            "can_correct": can_correct,
-            "can_set_stance": can(request.user, "set_stance"),
             "topics": Topic.objects.filter(is_active=True),
             "rejected_quotes": selectors.article_rejected_quotes(article=article) if can_correct else [],
             "stance_labels": Stance.Label.choices,
@@ -65,9 +76,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@ability_required("retry")
 def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    services.article_retry(article=article)
+    services.article_retry(article=article, by=request.user)
     messages.info(request, "Processing starts again.")
     return redirect(article)
 
@@ -86,6 +98,8 @@ def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{stance_record.quote.article.get_absolute_url()}#quote-{stance_record.quote_id}")
 
 
+@require_safe
+@ability_required("read")
 def speaker_list(request: HttpRequest) -> HttpResponse:
     """Everyone quoted, most quoted first."""
     search = request.GET.get("q", "").strip()
@@ -93,6 +107,8 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/speaker_list.html", {"page": page, "search": search})
 
 
+@require_safe
+@ability_required("read")
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A speaker's quotes and where they stand on each topic."""
     speaker = get_object_or_404(Speaker, slug=slug)
@@ -105,17 +121,19 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "quotes": quotes,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
-            "can_correct": can(request.user, "correct"),
-            "can_merge": can(request.user, "merge_speakers"),
         },
     )
 
 
+@require_safe
+@ability_required("read")
 def topic_list(request: HttpRequest) -> HttpResponse:
     """The topics speakers take a stance on."""
     return render(request, "quotes/topic_list.html", {"topics": selectors.topic_list()})
 
 
+@require_safe
+@ability_required("read")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who stands where on one topic: every speaker's favor / against / none."""
     topic = get_object_or_404(Topic, slug=slug)
@@ -124,6 +142,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+@ability_required("read")
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes filtered by speaker, topic, stance, outlet and date, for analysts."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
@@ -149,6 +169,8 @@ EXPORT_COLUMNS = [
 ]
 
 
+@require_safe
+@ability_required("export")
 def quote_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered quotes as CSV: one row per quote and topic stance."""
     _, quotes = selectors.quote_list(data=request.GET)
@@ -185,6 +207,7 @@ def _export_row(quote, stance) -> list:
 # --- Review queue -----------------------------------------------------------------
 
 
+@require_safe
 @ability_required("set_stance")
 def review_queue(request: HttpRequest) -> HttpResponse:
     """What most needs a human: flags, unattributed and doubtful quotes, uncertain stances."""

@@ -4,6 +4,7 @@ import hashlib
 import factory
 from django.utils import timezone
 
+from quotes import permissions
 from quotes.models import Article, Quote, Speaker, Stance, Topic
 
 
@@ -69,10 +70,21 @@ class StanceFactory(factory.django.DjangoModelFactory):
     model_version = "test"
 
 
+PASSWORD = "correct horse battery staple"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user; `UserFactory(role="editor"|"analyst"|"admin")` puts them in that role (admins are staff)."""
+
     class Meta:
         model = "auth.User"
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if extracted:
+            permissions.role_grant(user, extracted)

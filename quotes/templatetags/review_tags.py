@@ -1,14 +1,7 @@
-"""Template side of the policy: `{% if user|can:"correct" %}` shows only what the user may do."""
+"""Template helpers for the review forms. (Asking the policy is `can.<ability>`, from quotes.context_processors.)"""
 from django import template
 
-from quotes import permissions
-
 register = template.Library()
-
-
-@register.filter
-def can(user, ability: str) -> bool:
-    return permissions.can(user, ability)
 
 
 @register.simple_tag

@@ -1,9 +1,11 @@
+import io
+
 import pytest
-from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client
 
 from quotes.models import Article, Stance
-from tests.factories import QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
-from tests.people import user_with_role
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +20,8 @@ def no_broker(monkeypatch):
 
 
 @pytest.fixture
-def editor(client, django_user_model):
-    user = user_with_role("editor", username="editor")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "change_stance"]))
-    client.force_login(user)
-    return user
+def editor(client_as):
+    return client_as("editor").user
 
 
 @pytest.fixture
@@ -34,9 +33,9 @@ def stances():
     return favor, against
 
 
-def test_quotes_are_filtered_like_the_page(client, stances):
+def test_quotes_are_filtered_like_the_page(client, editor, stances):
     favor, _ = stances
-    body = client.get("/api/quotes/", {"stance": "favor", "topic": favor.topic.slug}).json()
+    body = client.get("/api/v1/quotes/", {"stance": "favor", "topic": favor.topic.slug}).json()
     assert body["count"] == 1
     quote = body["results"][0]
     assert (quote["speaker"], quote["speaker_name"]) == ("dana-holt", "Dana Holt")
@@ -44,20 +43,76 @@ def test_quotes_are_filtered_like_the_page(client, stances):
     assert set(quote["stances"][0]["scores"]) == {"favor", "against", "none"}
 
 
-def test_unknown_ids_are_404(client):
-    assert client.get("/api/quotes/999999/").status_code == 404
-    assert client.get("/api/speakers/nobody/").status_code == 404
+def test_unknown_ids_are_404(client, editor):
+    assert client.get("/api/v1/quotes/999999/").status_code == 404
+    assert client.get("/api/v1/speakers/nobody/").status_code == 404
 
 
-def test_ingesting_needs_permission(client, no_broker):
-    response = client.post("/api/articles/", {"text": "“Yes,” she said."}, content_type="application/json")
-    assert response.status_code == 403
-    assert not Article.objects.exists()
+def test_anonymous_requests_get_401_everywhere_reads_included(client, stances, no_broker):
+    stance = stances[0]
+    for path in ["/api/v1/", "/api/v1/quotes/", f"/api/v1/quotes/{stance.quote_id}/", "/api/v1/articles/",
+                 "/api/v1/speakers/", "/api/v1/topics/", "/api/v1/schema/", "/api/v1/docs/"]:
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert response["WWW-Authenticate"] == "Token"
+    assert client.post("/api/v1/articles/", {"text": "“Yes,” she said."}, content_type="application/json"
+                       ).status_code == 401
+    assert client.patch(f"/api/v1/stances/{stance.pk}/", {"label": "none"}, content_type="application/json"
+                        ).status_code == 401
+    assert not Article.objects.filter(body__contains="Yes").exists() and no_broker == []
+    stance.refresh_from_db()
+    assert stance.source == Stance.Source.MODEL
+
+
+def test_a_user_without_a_role_is_refused_403(client_as, stances, no_broker):
+    client = client_as(None)
+    assert client.get("/api/v1/quotes/").status_code == 403
+    assert client.post("/api/v1/articles/", {"text": "“Yes,” she said."}, content_type="application/json"
+                       ).status_code == 403
+    assert no_broker == []
+
+
+def test_a_token_reads_and_writes_without_a_session_or_csrf(client_as, stances, no_broker):
+    analyst = client_as("analyst").user
+    out = io.StringIO()
+    call_command("create_token", analyst.username, stdout=out)
+    scripted = Client(enforce_csrf_checks=True, headers={"Authorization": f"Token {out.getvalue().strip()}"})
+    assert scripted.get("/api/v1/quotes/").json()["count"] == 2
+    response = scripted.post("/api/v1/articles/", {"text": "“Yes,” she said."}, content_type="application/json")
+    assert response.status_code == 201 and no_broker == [response.json()["id"]]
+    forged = Client(headers={"Authorization": "Token not-a-real-key"})
+    assert forged.get("/api/v1/quotes/").status_code == 401
+
+
+def test_session_writes_need_the_csrf_token(client_as, stances):
+    favor = stances[0]
+    browser = client_as("editor", enforce_csrf=True)
+    without_token = Client(enforce_csrf_checks=True)
+    without_token.force_login(browser.user)
+    url = f"/api/v1/stances/{favor.pk}/"
+    refused = without_token.patch(url, {"label": "none"}, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert browser.patch(url, {"label": "none"}, content_type="application/json").status_code == 200
+    favor.refresh_from_db()
+    assert (favor.label, favor.source) == ("none", Stance.Source.HUMAN)
+
+
+def test_the_unversioned_api_root_points_to_v1(client, editor):
+    response = client.get("/api/")
+    assert (response.status_code, response["Location"]) == (301, "/api/v1/")
+    assert client.get("/api/quotes/").status_code == 404
+
+
+def test_retry_queues_the_article_again(client, editor, no_broker):
+    article = ArticleFactory(status=Article.Status.FAILED, error="boom")
+    response = client.post(f"/api/v1/articles/{article.pk}/retry/")
+    assert response.status_code == 202 and response.json()["status"] == "pending"
+    assert no_broker == [article.pk]
 
 
 def test_editor_ingests_an_article(client, editor, no_broker):
     response = client.post(
-        "/api/articles/", {"text": "“Yes,” she said.", "url": "https://e.example/x"}, content_type="application/json"
+        "/api/v1/articles/", {"text": "“Yes,” she said.", "url": "https://e.example/x"}, content_type="application/json"
     )
     assert response.status_code == 201, response.json()
     article = Article.objects.get()
@@ -73,7 +128,7 @@ def test_editor_ingests_an_article(client, editor, no_broker):
     ],
 )
 def test_bad_articles_get_a_clear_400(client, editor, no_broker, payload, message):
-    response = client.post("/api/articles/", payload, content_type="application/json")
+    response = client.post("/api/v1/articles/", payload, content_type="application/json")
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Article.objects.exists()
@@ -81,15 +136,27 @@ def test_bad_articles_get_a_clear_400(client, editor, no_broker, payload, messag
 
 def test_editor_labels_a_stance(client, editor, stances):
     favor, _ = stances
-    response = client.patch(f"/api/stances/{favor.pk}/", {"label": "against"}, content_type="application/json")
+    response = client.patch(f"/api/v1/stances/{favor.pk}/", {"label": "against"}, content_type="application/json")
     assert response.status_code == 200
     favor.refresh_from_db()
     assert (favor.label, favor.source, favor.model_label) == ("against", "human", "favor")
-    bad = client.patch(f"/api/stances/{favor.pk}/", {"label": "maybe"}, content_type="application/json")
+    bad = client.patch(f"/api/v1/stances/{favor.pk}/", {"label": "maybe"}, content_type="application/json")
     assert bad.status_code == 400
 
 
-def test_schema_describes_the_api(client):
-    response = client.get("/api/schema/", {"format": "json"})
+def test_schema_describes_the_api(client, editor):
+    response = client.get("/api/v1/schema/", {"format": "json"})
     assert response.status_code == 200
-    assert {"/api/quotes/", "/api/articles/", "/api/stances/{id}/"} <= set(response.json()["paths"])
+    assert {"/api/v1/quotes/", "/api/v1/articles/", "/api/v1/stances/{id}/"} <= set(response.json()["paths"])
+
+
+def test_each_user_is_throttled_at_the_configured_rate(client, editor, monkeypatch):
+    from django.conf import settings
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+    assert UserRateThrottle().get_rate() == settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    cache.clear()
+    assert [client.get("/api/v1/topics/").status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()

@@ -7,8 +7,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from quotes.models import Quote, SpeakerAlias
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory
-from tests.people import user_with_role
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def test_admin_reassigns_and_rejects_on_the_article_page_then_sees_both_in_histo
                           speaker_mention="Holt")
     reject_it = QuoteFactory(article=article, speaker=SpeakerFactory(name="Ivan Petrov", slug="ivan-petrov"),
                              start=second, end=BODY.index("”", second) + 1, speaker_mention="Flynn")
-    _log_in(browser, live_server, user_with_role("admin"))
+    _log_in(browser, live_server, UserFactory(role="admin"))
     wait = WebDriverWait(browser, 10)
 
     browser.get(live_server.url + article.get_absolute_url())
@@ -80,7 +79,7 @@ def test_admin_reassigns_and_rejects_on_the_article_page_then_sees_both_in_histo
 def test_admin_adds_a_quote_by_selecting_its_text(browser, live_server):
     article = ArticleFactory(title="Envoys meet", body=BODY)
     SpeakerFactory(name="Dana Holt", slug="dana-holt")
-    _log_in(browser, live_server, user_with_role("admin"))
+    _log_in(browser, live_server, UserFactory(role="admin"))
     browser.get(live_server.url + article.get_absolute_url())
     # Select "met on Tuesday" in the body as a reader would with the mouse.
     browser.execute_script("""

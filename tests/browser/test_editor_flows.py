@@ -5,7 +5,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from quotes.models import Article, Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+from tests.browser.conftest import log_in
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +31,29 @@ def article_with_quotes():
     return article, favor.quote, against.quote
 
 
-def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, live_server, article_with_quotes):
+def test_a_visitor_logs_in_and_lands_on_the_page_they_asked_for(browser, live_server, article_with_quotes):
+    article = article_with_quotes[0]
+    browser.delete_all_cookies()
+    browser.get(live_server.url + article.get_absolute_url())
+    assert "/accounts/login/" in browser.current_url
+    assert not browser.find_elements(By.CSS_SELECTOR, ".quote-mark")
+    editor = UserFactory(role="editor")
+    browser.find_element(By.NAME, "username").send_keys(editor.username)
+    browser.find_element(By.NAME, "password").send_keys("wrong")
+    browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    assert "didn't match" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    log_in(browser, live_server.url, editor.username, next_path=article.get_absolute_url())
+    assert browser.current_url == live_server.url + article.get_absolute_url()
+    assert browser.find_element(By.ID, "current-user").text == f"{editor.username} Editor"
+    browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/accounts/login/"))
+    browser.get(live_server.url + article.get_absolute_url())
+    assert "/accounts/login/" in browser.current_url
+
+
+def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, browser_as, live_server, article_with_quotes):
     article, favor_quote, _ = article_with_quotes
+    browser_as("editor")
     browser.get(live_server.url + article.get_absolute_url())
     marks = browser.find_elements(By.CSS_SELECTOR, ".article-body .quote-mark")
     assert [mark.text for mark in marks] == ["“It was a useful meeting,”", "“We reject it,”"]
@@ -42,7 +64,8 @@ def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, live_se
     assert card.find_element(By.CSS_SELECTOR, ".stance").text == "Favor"
 
 
-def test_analyst_filters_quotes_by_stance(browser, live_server, article_with_quotes):
+def test_analyst_filters_quotes_by_stance(browser, browser_as, live_server, article_with_quotes):
+    browser_as("analyst")
     browser.get(live_server.url + "/quotes/")
     Select(browser.find_element(By.NAME, "stance")).select_by_value("against")
     browser.find_element(By.CSS_SELECTOR, "#quote-filters button[type=submit]").click()
@@ -55,7 +78,8 @@ def test_analyst_filters_quotes_by_stance(browser, live_server, article_with_quo
     assert "stance=against" in export
 
 
-def test_editor_is_told_why_an_empty_article_is_refused(browser, live_server):
+def test_editor_is_told_why_an_empty_article_is_refused(browser, browser_as, live_server):
+    browser_as("editor")
     browser.get(live_server.url + "/articles/new/")
     browser.find_element(By.NAME, "title").send_keys("Nothing here")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
@@ -65,7 +89,8 @@ def test_editor_is_told_why_an_empty_article_is_refused(browser, live_server):
     assert not Article.objects.exists()
 
 
-def test_failed_article_can_be_retried_from_its_page(browser, live_server, monkeypatch):
+def test_failed_article_can_be_retried_from_its_page(browser, browser_as, live_server, monkeypatch):
+    browser_as("editor")
     from quotes import tasks
 
     queued = []

@@ -3,8 +3,8 @@ import pytest
 
 from quotes import services
 from quotes.models import Article, Quote, Stance
+from tests.factories import UserFactory
 from tests.integration.conftest import wait_for
-from tests.people import user_with_role
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +26,7 @@ def _quiet_paragraph(article: Article) -> tuple[int, int]:
 
 
 def test_corrections_survive_reprocessing_with_a_changed_span(workers, topic, seed_text):
-    admin = user_with_role("admin")
+    admin = UserFactory(role="admin")
     workers.start()
     article = services.article_ingest(text=seed_text)
     wait_for(lambda: _finished(article), timeout=300, what="first processing")

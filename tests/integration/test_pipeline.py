@@ -14,7 +14,7 @@ def _finished(article: Article) -> bool:
     return article.status in (Article.Status.DONE, Article.Status.FAILED)
 
 
-def test_seed_article_is_processed_by_a_real_worker(workers, topic, seed_text, client):
+def test_seed_article_is_processed_by_a_real_worker(workers, topic, seed_text, client_as):
     workers.start()
     article = services.article_ingest(text=seed_text)
     wait_for(lambda: _finished(article), timeout=300, what="the worker to process the seed article")
@@ -29,7 +29,7 @@ def test_seed_article_is_processed_by_a_real_worker(workers, topic, seed_text, c
     assert not stances.filter(model_version="").exists()
     assert not Stance.objects.values("quote", "topic").annotate(n=Count("id")).filter(n__gt=1).exists()
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = client_as("editor").get(article.get_absolute_url()).content.decode()
     for name in ("Marco Rubio", "Sergey Lavrov", "Volodymyr Zelenskyy"):
         assert name in html
     assert "stance-" in html

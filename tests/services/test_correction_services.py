@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from quotes import extraction, selectors, services
 from quotes.models import Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
-from tests.people import user_with_role
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def no_broker(monkeypatch):
 
 @pytest.fixture
 def admin():
-    return user_with_role("admin")
+    return UserFactory(role="admin")
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def _quote(article, words: str) -> Quote:
 
 @pytest.mark.parametrize("role", [None, "editor", "analyst"])
 def test_corrections_are_refused_without_the_admin_role(role):
-    by = user_with_role(role) if role else None
+    by = UserFactory(role=role) if role else None
     quote = QuoteFactory()
     other = SpeakerFactory()
     for correction in (
@@ -71,7 +70,7 @@ def test_an_editor_may_label_a_stance_but_nobody_anonymous():
     record = StanceFactory()
     with pytest.raises(PermissionDenied):
         services.stance_label(stance_record=record, label="none", by=None)
-    services.stance_label(stance_record=record, label="none", by=user_with_role("editor"))
+    services.stance_label(stance_record=record, label="none", by=UserFactory(role="editor"))
     record.refresh_from_db()
     assert (record.label, record.source) == ("none", Stance.Source.HUMAN)
 
@@ -330,4 +329,4 @@ def test_revert_sets_one_change_back(admin):
     latest = quote.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (admin, "it was right")
     with pytest.raises(PermissionDenied):
-        services.history_revert(record=latest, by=user_with_role("editor"))
+        services.history_revert(record=latest, by=UserFactory(role="editor"))

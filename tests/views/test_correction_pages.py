@@ -6,7 +6,6 @@ from django.urls import reverse
 from quotes import services
 from quotes.models import Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
-from tests.people import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,8 @@ def no_broker(monkeypatch):
 
 
 @pytest.fixture
-def admin(client):
-    user = user_with_role("admin")
-    client.force_login(user)
-    return user
+def admin(client_as):
+    return client_as("admin").user
 
 
 @pytest.fixture
@@ -50,8 +47,8 @@ def _flynn(article) -> Quote:
 
 
 @pytest.mark.parametrize("role", ["editor", "analyst"])
-def test_corrections_are_refused_to_editors_and_analysts(client, article, role):
-    client.force_login(user_with_role(role))
+def test_corrections_are_refused_to_editors_and_analysts(client_as, article, role):
+    client = client_as(role)
     quote = _flynn(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert reverse("quotes:quote_reassign", args=[quote.pk]) not in html
@@ -130,9 +127,8 @@ def test_admin_adds_a_quote_and_fixes_a_span(client, admin, article):
     assert "overlaps quote" in overlap.content.decode()
 
 
-def test_an_editor_labels_a_topic_that_has_no_stance_row_yet(client, article):
-    editor = user_with_role("editor")
-    client.force_login(editor)
+def test_an_editor_labels_a_topic_that_has_no_stance_row_yet(client_as, article):
+    client = client_as("editor")
     topic = TopicFactory()
     quote = _flynn(article)
     assert not quote.stances.exists()
@@ -141,6 +137,7 @@ def test_an_editor_labels_a_topic_that_has_no_stance_row_yet(client, article):
     client.post(reverse("quotes:quote_stance", args=[quote.pk]), {"topic": topic.slug, "label": "against"})
     record = quote.stances.get()
     assert (record.label, record.source) == ("against", Stance.Source.HUMAN)
+    assert record.history.latest().history_user == client.user
 
 
 def test_speaker_autocomplete_is_bounded(client, admin):
@@ -303,8 +300,8 @@ def test_admin_corrects_a_speaker_and_their_aliases_on_the_speaker_page(client, 
     assert "typo" in history and "shared surname" in history and "Ana Kowalska" in history
 
 
-def test_speaker_corrections_are_refused_to_an_editor(client):
-    client.force_login(user_with_role("editor"))
+def test_speaker_corrections_are_refused_to_an_editor(client_as):
+    client = client_as("editor")
     speaker = SpeakerFactory(name="Ana Kowalska", slug="ana-kowalska")
     response = client.post(reverse("quotes:speaker_update", args=[speaker.slug]), {"name": "Someone"})
     assert response.status_code == 403

@@ -5,10 +5,15 @@ import pytest
 from django.urls import reverse
 
 from quotes.models import Article, Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
-from tests.people import user_with_role
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def analyst(client_as):
+    """These pages are read by a logged-in analyst (an editor's rights plus exports)."""
+    return client_as("analyst").user
 
 
 @pytest.fixture
@@ -135,9 +140,8 @@ def test_add_article_form_refuses_an_unsupported_upload(client):
     assert "not a supported file type" in response.content.decode()
 
 
-def test_editor_labels_a_stance_on_the_article_page(client, stances):
-    editor = user_with_role("editor")
-    client.force_login(editor)
+def test_editor_labels_a_stance_on_the_article_page(client_as, stances):
+    client = client_as("editor")
     favor = stances[0]
     html = client.get(favor.quote.article.get_absolute_url()).content.decode()
     assert reverse("quotes:quote_stance", args=[favor.quote_id]) in html
@@ -147,14 +151,15 @@ def test_editor_labels_a_stance_on_the_article_page(client, stances):
     assert response.status_code == 302
     favor.refresh_from_db()
     assert (favor.label, favor.source, favor.model_label) == ("none", Stance.Source.HUMAN, "favor")
-    assert favor.history.latest().history_user == editor
+    assert favor.history.latest().history_user == client.user
 
 
-def test_labelling_needs_the_permission_and_a_valid_label(client, stances, django_user_model):
+def test_labelling_needs_a_login_and_a_valid_label(client, stances):
     favor = stances[0]
     url = reverse("quotes:stance_label", args=[favor.pk])
-    assert client.post(url, {"label": "none"})["Location"].startswith(reverse("admin:login"))
-    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    client.logout()
+    assert client.post(url, {"label": "none"})["Location"].startswith(reverse("login"))
+    client.force_login(UserFactory(role="editor"))
     client.post(url, {"label": "maybe"})
     favor.refresh_from_db()
     assert (favor.label, favor.source) == ("favor", Stance.Source.MODEL)
@@ -173,6 +178,26 @@ def test_topic_page_shows_who_stands_where(client, stances):
 
 
 def test_api_docs_are_served_without_a_cdn(client):
-    html = client.get("/api/docs/").content.decode()
+    html = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "//cdn" not in html
+
+
+def test_refused_actions_are_403_and_change_nothing(client_as, stances, monkeypatch):
+    from quotes import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.article_process, "delay", queued.append)
+    favor = stances[0]
+    editor = client_as("editor")
+    assert editor.get(reverse("quotes:quote_export")).status_code == 403  # exports are the analysts'
+    outsider = client_as(None)  # logged in, but in no role
+    assert outsider.get(reverse("quotes:article_list")).status_code == 403
+    assert outsider.post(reverse("quotes:stance_label", args=[favor.pk]), {"label": "none"}).status_code == 403
+    article = favor.quote.article
+    assert outsider.post(reverse("quotes:article_retry", args=[article.pk])).status_code == 403
+    assert outsider.post(reverse("quotes:article_create"), {"text": "“Hi,” he said."}).status_code == 403
+    favor.refresh_from_db()
+    article.refresh_from_db()
+    assert (favor.label, favor.source, article.status, queued) == ("favor", Stance.Source.MODEL, "done", [])
+    assert Article.objects.count() == 2

@@ -4,7 +4,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quotes.models import Article
-from tests.people import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +16,8 @@ def no_broker(monkeypatch):
 
 
 @pytest.mark.parametrize("filename", ["talks.txt", "talks.html"])
-def test_an_upload_keeps_the_url_and_date_given_with_it(client, filename):
-    client.force_login(user_with_role("editor"))
+def test_an_upload_keeps_the_url_and_date_given_with_it(client_as, filename):
+    client = client_as("editor")
     upload = SimpleUploadedFile(filename, "“We will sign,” the premier said.".encode(), content_type="text/plain")
     response = client.post(reverse("quotes:article_create"), {
         "file": upload, "url": "https://news.example/talks", "published_at": "2025-02-18T09:30",
@@ -29,8 +28,8 @@ def test_an_upload_keeps_the_url_and_date_given_with_it(client, filename):
     assert (article.published_at.year, article.published_at.month, article.published_at.day) == (2025, 2, 18)
 
 
-def test_the_same_text_again_is_reported_as_already_stored(client):
-    client.force_login(user_with_role("editor"))
+def test_the_same_text_again_is_reported_as_already_stored(client_as):
+    client = client_as("editor")
     text = "“We will sign,” the premier said."
     client.post(reverse("quotes:article_create"), {"text": text})
     response = client.post(reverse("quotes:article_create"), {"text": text}, follow=True)
