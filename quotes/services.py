@@ -465,12 +465,17 @@ def quote_reassign_to_new_speaker(
 
 
 def quote_reject(*, quote: Quote, by: AbstractBaseUser, reason: str = "") -> Quote:
-    """Mark the quote "not a quote": kept (restorable), hidden everywhere, never re-created."""
+    """Mark the quote "not a quote": kept (restorable), hidden everywhere, never re-created.
+
+    Its open flags are resolved: the admin has dealt with the quote.
+    """
     require(by, "correct")
     with transaction.atomic():
         if not quote.is_rejected:
             quote.is_rejected = True
             _quote_save(quote, by=by, reason=reason or "not a quote")
+        for flag in quote.flags.filter(resolved_at=None):
+            flag_resolve(flag=flag, by=by, resolution=reason or "rejected as not a quote")
     return quote
 
 

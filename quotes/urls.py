@@ -37,5 +37,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/stances/<int:pk>/", views.review_stance, name="review_stance"),
     path("review/quotes/<int:pk>/accept/", views.review_accept, name="review_accept"),
+    path("review/quotes/<int:pk>/reject/", views.review_reject, name="review_reject"),
     path("review/flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
 ]

@@ -61,6 +61,7 @@ def article_page(request: HttpRequest, article: Article) -> HttpResponse:
     """The article page itself; the correction views answer htmx with it after a POST."""
     quotes = selectors.article_quotes(article=article)
     can_correct = can(request.user, "correct")  # only then are the rejected quotes listed, to restore
+    correcting = request.GET.get("correct", "")  # the review queue's "reassign" opens that quote's form
     return render(
         request,
         "quotes/article_detail.html",
@@ -71,6 +72,7 @@ def article_page(request: HttpRequest, article: Article) -> HttpResponse:
             "topics": Topic.objects.filter(is_active=True),
             "rejected_quotes": selectors.article_rejected_quotes(article=article) if can_correct else [],
             "stance_labels": Stance.Label.choices,
+            "correcting": int(correcting) if correcting.isdigit() else None,
         },
     )
 
@@ -232,8 +234,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@ability_required("set_stance")
 @require_POST
+@ability_required("set_stance")
 def review_stance(request: HttpRequest, pk: int) -> HttpResponse:
     """Label a stance from the queue (accepting the model's label labels it too)."""
     stance_record = get_object_or_404(Stance, pk=pk)
@@ -244,24 +246,32 @@ def review_stance(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_done(request, f"Stance on {stance_record.topic.name} set to {label}.")
 
 
-@ability_required("correct")
 @require_POST
+@ability_required("correct")
 def review_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """The quote's span and speaker are right as they stand."""
     services.quote_review(quote=get_object_or_404(Quote, pk=pk), by=request.user, reason="accepted in review")
     return _review_done(request, "Attribution accepted.")
 
 
-@ability_required("correct")
 @require_POST
+@ability_required("correct")
+def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Not a quote" from the queue: rejected (restorable on the article page), its flags resolved."""
+    services.quote_reject(quote=get_object_or_404(Quote, pk=pk), by=request.user, reason="not a quote (review queue)")
+    return _review_done(request, "Rejected as not a quote; it can be restored on the article page.")
+
+
+@require_POST
+@ability_required("correct")
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(QuoteFlag, pk=pk, resolved_at=None)
     services.flag_resolve(flag=flag, by=request.user, resolution=request.POST.get("resolution", ""))
     return _review_done(request, "Flag resolved.")
 
 
-@ability_required("flag_quote")
 @require_POST
+@ability_required("flag_quote")
 def quote_flag(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor flags a quote as wrongly attributed, not a quote, or otherwise wrong."""
     quote = get_object_or_404(Quote, pk=pk)
@@ -272,8 +282,8 @@ def quote_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_done(request, f"Flagged: {flag.get_kind_display().lower()}. An admin will look at it.")
 
 
-@ability_required("correct")
 @require_POST
+@ability_required("correct")
 def article_review(request: HttpRequest, pk: int) -> HttpResponse:
     """An admin vouches for all of an article's quotes: it joins the extractor's gold."""
     article = get_object_or_404(Article, pk=pk)

@@ -68,6 +68,7 @@ GUARDS = {
     "quotes:review_queue": {"GET": "set_stance"},
     "quotes:review_stance": {"POST": "set_stance"},
     "quotes:review_accept": {"POST": "correct"},
+    "quotes:review_reject": {"POST": "correct"},
     "quotes:flag_resolve": {"POST": "correct"},
     "quotes:quote_flag": {"POST": "flag_quote"},
     "quotes:article_review": {"POST": "correct"},

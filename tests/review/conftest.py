@@ -1,30 +1,22 @@
 """People in each role, and a newsroom with something of every kind to review."""
 import pytest
-from django.contrib.auth.models import Group
 
-from quotes import permissions
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
-
-
-def user_in(group_name: str, username: str):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get_or_create(name=group_name)[0])
-    return user
 
 
 @pytest.fixture
 def editor(db):
-    return user_in(permissions.EDITOR, "edna-editor")
+    return UserFactory(role="editor", username="edna-editor")
 
 
 @pytest.fixture
 def analyst(db):
-    return user_in(permissions.ANALYST, "ana-analyst")
+    return UserFactory(role="analyst", username="ana-analyst")
 
 
 @pytest.fixture
 def admin(db):
-    return user_in(permissions.ADMIN, "adam-admin")
+    return UserFactory(role="admin", username="adam-admin")
 
 
 @pytest.fixture

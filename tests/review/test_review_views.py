@@ -154,6 +154,40 @@ def test_not_a_quote_flags_the_quote_it_moves_to_the_flags_and_an_admin_resolves
     assert ("flag", quote.pk) not in kinds_and_quotes(client.get(REVIEW))
 
 
+def test_not_a_quote_from_an_admin_rejects_the_quote_resolves_its_flags_and_moves_on(client, editor, admin, newsroom):
+    quote = newsroom["doubtful"]
+    flag = services.quote_flag(quote=quote, kind="not_a_quote", by=editor)
+    client.force_login(admin)
+    assert ("flag", quote.pk) in kinds_and_quotes(client.get(REVIEW))
+    response = client.post(reverse("quotes:review_reject", args=[quote.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Rejected as not a quote" in response.content.decode()
+    quote.refresh_from_db()
+    flag.refresh_from_db()
+    assert quote.is_rejected and not flag.is_open and flag.resolved_by == admin
+    latest = quote.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (admin, "not a quote (review queue)")
+    assert quote.pk not in [quote_pk for _, quote_pk in kinds_and_quotes(client.get(REVIEW))]
+    # Without JavaScript the form posts and comes back to the queue it was sent from.
+    other = newsroom["unattributed"]
+    response = client.post(reverse("quotes:review_reject", args=[other.pk]), {"next": f"{REVIEW}?kind=unattributed"})
+    assert response.status_code == 302 and response["Location"] == f"{REVIEW}?kind=unattributed"
+    other.refresh_from_db()
+    assert other.is_rejected
+
+
+def test_reassign_from_the_queue_opens_that_quotes_reassign_form_on_the_article_page(client, admin, newsroom):
+    client.force_login(admin)
+    quote = newsroom["doubtful"]
+    html = client.get(f"{REVIEW}?kind=low_confidence").content.decode()
+    link = f"{quote.article.get_absolute_url()}?correct={quote.pk}#quote-{quote.pk}"
+    assert f'data-key="r" href="{link}"' in html
+    page = client.get(link.split("#")[0]).content.decode()
+    assert f'<details class="correction" id="correct-{quote.pk}" open>' in page
+    assert reverse("quotes:quote_reassign", args=[quote.pk]) in page
+    plain = client.get(quote.article.get_absolute_url()).content.decode()
+    assert f'<details class="correction" id="correct-{quote.pk}">' in plain  # closed unless asked
+
+
 def test_a_flag_without_a_valid_kind_is_refused(client, editor):
     client.force_login(editor)
     response = client.post(reverse("quotes:quote_flag", args=[QuoteFactory().pk]), {"kind": "meh"},
@@ -162,24 +196,31 @@ def test_a_flag_without_a_valid_kind_is_refused(client, editor):
 
 
 def test_the_page_shows_each_role_only_the_actions_it_holds(client, editor, admin, newsroom):
+    doubtful = newsroom["doubtful"].pk
     client.force_login(editor)
     html = client.get(REVIEW).content.decode()
     assert reverse("quotes:review_stance", args=[newsroom["torn"].pk]) in html
     assert "review/quotes/" not in html and "Wrong speaker" in html
+    # An editor's n and r flag the quote for an admin.
+    assert f'hx-post="{reverse("quotes:quote_flag", args=[doubtful])}"' in html
+    assert 'value="not_a_quote" data-key="n"' in html and 'value="wrong_speaker" data-key="r"' in html
     client.force_login(admin)
     html = client.get(REVIEW).content.decode()
-    assert reverse("quotes:review_accept", args=[newsroom["doubtful"].pk]) in html
-    assert "Reassign on the article" in html
+    assert reverse("quotes:review_accept", args=[doubtful]) in html
+    assert "Reassign on the article" in html and "Wrong speaker" not in html
+    # An admin's n rejects the quote.
+    assert f'hx-post="{reverse("quotes:review_reject", args=[doubtful])}"' in html
+    assert reverse("quotes:quote_flag", args=[doubtful]) not in html
 
 
 @pytest.mark.parametrize(
     "name, data",
-    [("review_accept", {}), ("article_review", {}), ("flag_resolve", {})],
+    [("review_accept", {}), ("review_reject", {}), ("article_review", {}), ("flag_resolve", {})],
 )
-def test_editors_and_analysts_may_not_accept_resolve_or_vouch(client, editor, analyst, newsroom, name, data):
+def test_editors_and_analysts_may_not_accept_reject_resolve_or_vouch(client, editor, analyst, newsroom, name, data):
     flag = services.quote_flag(quote=newsroom["sure"], kind="other", by=editor)
-    target = {"review_accept": newsroom["doubtful"].pk, "article_review": newsroom["sure"].article_id,
-              "flag_resolve": flag.pk}[name]
+    target = {"review_accept": newsroom["doubtful"].pk, "review_reject": newsroom["doubtful"].pk,
+              "article_review": newsroom["sure"].article_id, "flag_resolve": flag.pk}[name]
     for user in (editor, analyst):
         client.force_login(user)
         assert client.post(reverse(f"quotes:{name}", args=[target]), data).status_code == 403
@@ -188,7 +229,7 @@ def test_editors_and_analysts_may_not_accept_resolve_or_vouch(client, editor, an
     assert response.status_code == 302 and "login" in response["Location"]
     flag.refresh_from_db()
     newsroom["doubtful"].refresh_from_db()
-    assert flag.is_open and newsroom["doubtful"].reviewed_at is None
+    assert flag.is_open and newsroom["doubtful"].reviewed_at is None and not newsroom["doubtful"].is_rejected
 
 
 def test_users_without_a_role_may_not_label_or_flag(client, newsroom):

@@ -319,6 +319,27 @@ def test_history_reads_after_the_speaker_was_merged_away(admin):
     assert any(change.action == "merged" for change in selectors.speaker_history(slug=source.slug))
 
 
+def _respanned_and_taken(admin):
+    """A quote moved off its span by a fix, and a quote added since on the span it left."""
+    article = ArticleFactory(body=BODY)
+    start = BODY.index("“We")
+    quote = QuoteFactory(article=article, start=start, end=BODY.index("”", start) + 1)
+    old = (quote.start, quote.end)
+    services.quote_respan(quote=quote, start=BODY.index("“The"), end=BODY.index("”", BODY.index("“The")) + 1, by=admin)
+    added = services.quote_add(article=article, start=old[0], end=old[1], speaker=quote.speaker, by=admin)
+    return quote, added
+
+
+def test_reverting_a_span_onto_one_taken_since_is_refused_with_a_reason_and_changes_nothing(admin):
+    quote, added = _respanned_and_taken(admin)
+    record, moved_to, records = quote.history.latest(), (quote.start, quote.end), quote.history.count()
+    with pytest.raises(services.CorrectionError, match=rf"cannot be reverted.*overlaps quote #{added.pk}"):
+        services.history_revert(record=record, by=admin)
+    quote.refresh_from_db()
+    assert (quote.start, quote.end) == moved_to and quote.history.count() == records
+    assert Quote.objects.filter(pk=added.pk, start=added.start, end=added.end).exists()
+
+
 def test_revert_sets_one_change_back(admin):
     quote = QuoteFactory()
     original = quote.speaker

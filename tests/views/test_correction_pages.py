@@ -178,6 +178,21 @@ def test_history_stays_readable_after_a_merge_and_a_change_can_be_reverted(clien
     assert Quote.objects.get(pk=quote.pk).speaker == holt
 
 
+def test_reverting_a_span_onto_one_taken_since_says_why_and_is_no_500(client, admin, article):
+    quote = _flynn(article)
+    old = (quote.start, quote.end)
+    client.post(reverse("quotes:quote_respan", args=[quote.pk]), {"start": 0, "end": BODY.index(".") + 1})
+    added = services.quote_add(article=article, start=old[0], end=old[1], speaker=None, by=admin)
+    record = Quote.history.filter(id=quote.pk).latest()
+    history = reverse("quotes:quote_history", args=[quote.pk])
+    response = client.post(reverse("quotes:history_revert", args=["quote", record.history_id]), {"next": history})
+    assert response.status_code == 302 and response["Location"] == history
+    page = client.get(history).content.decode()
+    assert "cannot be reverted" in page and f"overlaps quote #{added.pk}" in page
+    quote.refresh_from_db()
+    assert (quote.start, quote.end) == (0, BODY.index(".") + 1)
+
+
 def test_merge_page_previews_keeps_the_picked_speaker_and_undoes(client, admin, article):
     petrov = Speaker.objects.get(name="Ivan Petrov")
     holt = Speaker.objects.get(name="Dana Holt")  # the older of the two: the admin keeps Petrov
