@@ -1,27 +1,15 @@
-"""An admin works through the review queue with the keyboard, in a real browser."""
+"""The review queue's keyboard in a real browser: j/k move, each label moves on to the next item,
+and an emptied queue says so. (The whole workspace flow is in test_workspace_flow.py.)"""
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.test import Client
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from quotes import permissions, tasks
+from quotes import tasks
 from quotes.models import Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(browser, live_server, user):
-    """The test client's session, handed to the browser (works with or without a login page)."""
-    client = Client()
-    client.force_login(user)
-    browser.get(live_server.url + "/static/css/newsdesk.css")  # the cookie needs the site's origin
-    browser.delete_all_cookies()
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
 
 @pytest.fixture
@@ -47,13 +35,11 @@ def wait_done(browser, item_id):
 
 
 def test_an_admin_labels_stances_from_the_review_queue_with_the_keyboard(
-    browser, live_server, uncertain_stances, monkeypatch
+    browser, browser_as, live_server, uncertain_stances, monkeypatch
 ):
     scheduled = []
     monkeypatch.setattr(tasks.topic_retrain, "apply_async_on_commit", lambda args, **kw: scheduled.append(args[0]))
-    admin = UserFactory(username="adam-admin")
-    admin.groups.add(Group.objects.get_or_create(name=permissions.ADMIN)[0])
-    log_in(browser, live_server, admin)
+    admin = browser_as("admin")
     browser.get(live_server.url + "/review/?kind=stance")
     assert "2 items need a person" in browser.find_element(By.ID, "review-size").text
     first, second = uncertain_stances  # Holt's is the closer call: it comes first
