@@ -36,8 +36,20 @@ def test_others_may_not_correct_through_the_api(client, client_as, role):
         client = client_as(role)
     quote = QuoteFactory()
     SpeakerFactory(slug="dana-holt")
-    for action, data in (("reassign", {"speaker": "dana-holt"}), ("reject", {})):
+    for action, data in (("reassign", {"speaker": "dana-holt"}), ("reject", {}), ("restore", {})):
         response = client.post(f"/api/v1/quotes/{quote.pk}/{action}/", data, content_type="application/json")
         assert response.status_code in (401, 403)
     quote.refresh_from_db()
     assert not quote.is_rejected and quote.corrected_fields == []
+
+
+def test_a_refused_correction_is_a_400_with_the_reason_and_changes_nothing(client_as):
+    client = client_as("admin")
+    quote = QuoteFactory(speaker_mention="she")
+    before = quote.speaker_id
+    SpeakerFactory(name="Dana Holt", slug="dana-holt")
+    response = client.post(f"/api/v1/quotes/{quote.pk}/reassign/", {"speaker": "dana-holt", "make_alias": True},
+                           content_type="application/json")
+    assert response.status_code == 400 and "is not a name" in response.json()["detail"][0]
+    quote.refresh_from_db()
+    assert quote.speaker_id == before and quote.corrected_fields == []
