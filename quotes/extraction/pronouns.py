@@ -9,7 +9,7 @@ from spacy.tokens import Span, Token
 
 from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS
 from .names import noun_phrase_bounds
-from .registry import PeopleRegistry, Registration, ResolvedSpeaker
+from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
 from .sentences import sentence_of
 from .subjects import SUBJECT_DEPS
 
@@ -66,9 +66,7 @@ class PronounResolver:
         fallback: str | None = None
         for distance, sentence in enumerate(sentences):
             in_sentence = self._compatible_mentions(sentence, pronoun, gender)
-            subjects = [
-                m for m in in_sentence if doc[m[0]].dep_ in SUBJECT_DEPS or m[0] in self.registry.speaker_positions
-            ]
+            subjects = [m for m in in_sentence if _is_subject(doc[m[0]]) or m[0] in self.registry.speaker_positions]
             # 'Roe arrived. He met Poe. […] "…," he said': with no named subject, a same-gender
             # subject pronoun stands for the person it resolves to
             chained = None
@@ -141,5 +139,11 @@ class PronounResolver:
             ):
                 start, end = noun_phrase_bounds(token)
                 text = self.doc[start:end].text
-                return ResolvedSpeaker(text, pronoun.text, "", False, CONFIDENCE_NOMINAL)
+                kind = nominal_kind(token, token.ent_type_ in ORG_LABELS)
+                return ResolvedSpeaker(text, pronoun.text, "", False, CONFIDENCE_NOMINAL, kind=kind)
         return None
+
+
+def _is_subject(token: Token) -> bool:
+    """A subject, or the name in apposition to one ('Her deputy, Mykola Savchuk, was blunt')."""
+    return token.dep_ in SUBJECT_DEPS or (token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS)

@@ -15,6 +15,7 @@ from .lexicon import ORGANISATION_WORDS, TITLE_WORDS
 from .names import (
     clean_name_tokens,
     gender_of,
+    is_known_first_name,
     looks_like_name,
     name_like_spans,
     noun_phrase_bounds,
@@ -23,6 +24,7 @@ from .names import (
     titles_before,
     unlikely_person,
 )
+from .results import DESCRIPTION, GROUP, ORGANISATION, PERSON
 from .sentences import proper_noun_positions
 
 
@@ -58,6 +60,17 @@ class ResolvedSpeaker:
     # what recording this speaker adds (people only): its own entry, then aliases learned on the way
     # (a pronoun standing for the same person earlier in a chain of pronouns)
     registrations: tuple[Registration, ...] = ()
+    kind: str = PERSON  # results.SPEAKER_KINDS
+
+
+def nominal_kind(head: Token, named_organisation: bool) -> str:
+    """Kind of a speaker that is no registered person: 'the network', 'CNN' -> organisation;
+    'officials', 'Republicans' -> group; 'a senior official' -> description."""
+    if named_organisation or head.lower_ in ORGANISATION_WORDS:
+        return ORGANISATION
+    if head.tag_ in ("NNS", "NNPS"):
+        return GROUP
+    return ORGANISATION if head.pos_ == "PROPN" else DESCRIPTION
 
 
 class PeopleRegistry:
@@ -104,7 +117,7 @@ class PeopleRegistry:
                 continue
             surface = " ".join(t.text for t in tokens)
             surname = tokens[-1].lower_
-            canonical = self.canonical_for(tokens, ent.start)
+            canonical = self.canonical_for(tokens, ent.start, _title_gender(gendered_titles))
             if canonical is None:
                 canonical = surface
                 self.people[canonical] = PersonEntry(
@@ -120,9 +133,9 @@ class PeopleRegistry:
             if not entry.gender:
                 entry.gender = gender_of(tokens[0].text if len(tokens) > 1 else "", gendered_titles)
         for ent in entities:
-            _titles, tokens = clean_name_tokens(list(ent))
+            titles, tokens = clean_name_tokens(list(ent))
             if tokens:
-                canonical = self.canonical_for(tokens, ent.start)
+                canonical = self.canonical_for(tokens, ent.start, _title_gender(titles_before(ent) + titles))
                 if canonical:
                     self.person_mentions.append((tokens[-1].i, canonical))
         # names the NER missed as subjects ("Fiorina said", tagged ORG) become people too
@@ -148,7 +161,7 @@ class PeopleRegistry:
                 looks_personal = (
                     token.ent_type_ != "ORG"
                     or single_token_entity(token)
-                    or (len(name_tokens) > 1 and gender_of(name_tokens[0].text, []) != "")
+                    or (len(name_tokens) > 1 and is_known_first_name(name_tokens[0].text))
                 )
                 noun_phrase = self.doc[noun_phrase_bounds(token)[0] : token.i + 1]
                 if any(word.lower_ in ORGANISATION_WORDS for word in noun_phrase):
@@ -169,13 +182,17 @@ class PeopleRegistry:
                         self.person_mentions.append((token.i, canonical))
         self.person_mentions.sort()
 
-    def canonical_for(self, tokens: list[Token], position: int) -> str | None:
+    def canonical_for(self, tokens: list[Token], position: int, gender: str = "") -> str | None:
+        """The person a name refers to: 'Walter Brennan' is 'Walter P. Brennan'; of several people
+        sharing a surname, one of the gender a title tells ('Mr. Brennan'), then the one named last."""
         surname = tokens[-1].lower_
         candidates = self.surname_index.get(surname, [])
         words = {t.lower_ for t in tokens}
         matching = [c for c in candidates if words <= {w.lower() for w in c.split()}]
         if not matching:
             return None
+        if len(matching) > 1 and gender:
+            matching = [c for c in matching if self.people[c].gender == gender] or matching
         if len(matching) == 1:
             return matching[0]
         # several people share the surname: the one named most recently before this mention
@@ -192,7 +209,12 @@ class PeopleRegistry:
                 titles, tokens = clean_name_tokens(list(ent))
                 if not tokens:
                     continue
-                canonical = self.canonical_for(tokens, ent.start)
+                canonical = self.canonical_for(tokens, ent.start, _title_gender(titles_before(ent) + titles))
                 if canonical:
                     return canonical, titles
         return None
+
+
+def _title_gender(titles: list[Token]) -> str:
+    """'m' or 'f' when a title before a name tells it ('Mr.', 'Ms.'), else ''."""
+    return gender_of("", titles)

@@ -12,10 +12,19 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .context import DocumentContext
-from .lexicon import FEMALE_PRONOUNS, MALE_PRONOUNS, ORGANISATION_WORDS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS, TITLE_WORDS
-from .names import has_person_title, noun_phrase_bounds, unlikely_person
+from .lexicon import (
+    FEMALE_PRONOUNS,
+    HONORIFICS,
+    MALE_PRONOUNS,
+    ORGANISATION_WORDS,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    TITLE_WORDS,
+)
+from .names import gender_of, has_person_title, noun_phrase_bounds, unlikely_person
 from .pronouns import CONFIDENCE_NOMINAL, ORG_LABELS, PronounResolver
-from .registry import PeopleRegistry, Registration, ResolvedSpeaker
+from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
+from .results import ORGANISATION
 from .sentences import sentence_of
 from .subjects import PERSON_NOUNS, closed_apposition, issued_document, subject_of_cue
 
@@ -70,7 +79,7 @@ class SpeakerResolver:
             if poll is not None:
                 bounds = noun_phrase_bounds(poll)
                 text = self.doc[bounds[0] : bounds[1]].text
-                return ResolvedSpeaker(text, text, "", False, CONFIDENCE_NOMINAL)
+                return ResolvedSpeaker(text, text, "", False, CONFIDENCE_NOMINAL, kind=ORGANISATION)
         start, end = noun_phrase_bounds(head)
         # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
         appositions = [child for child in head.rights if child.dep_ == "appos"]
@@ -94,7 +103,7 @@ class SpeakerResolver:
         new_surname = ""
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
-            canonical = self.registry.canonical_for([head], head.i)
+            canonical = self.registry.canonical_for([head], head.i, gender_of("", list(self.doc[start : head.i])))
             personal = head.ent_type_ in ("", "PERSON") or has_person_title(self.doc[start : head.i])
             personal = personal and not any(word.lower_ in ORGANISATION_WORDS for word in self.doc[start:end])
             if canonical is None and personal and head.text[:1].isupper():
@@ -121,7 +130,8 @@ class SpeakerResolver:
                 role_tokens = [
                     t for t in self.doc[start : name_start if name_start is not None else ent_first] if t.dep_ != "det"
                 ] + titles
-            role = " ".join(t.text for t in role_tokens).strip(" ,")
+            # 'Mr.', 'Ms.', 'Dr.' address a person; they are no role
+            role = " ".join(t.text for t in role_tokens if t.lower_ not in HONORIFICS).strip(" ,")
             appositions = [a for a in appositions if a.pos_ != "NUM"]  # "Ishuk, 47, said": an age
             if not role and appositions:
                 a_start = appositions[0].left_edge.i
@@ -147,7 +157,8 @@ class SpeakerResolver:
         name = self._nominal_name(head, start, end) or mention_text.strip()
         if not name:
             return None
-        return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL)
+        kind = nominal_kind(head, org is not None)
+        return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
 
     def _nominal_name(self, head: Token, start: int, end: int) -> str:
         """A common-noun speaker with its identifying modifier: 'for/of/from/at X' or a nominal apposition."""
