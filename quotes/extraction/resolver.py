@@ -9,6 +9,8 @@ which "he" may continue) is fixed by the order of the quotes in the article alon
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Token
 
 from .context import DocumentContext
@@ -149,6 +151,14 @@ class SpeakerResolver:
             named = self.resolve(head.head)
             if named is not None and named.is_person:
                 return named
+        named_within = _name_closing_relative_clause(head)
+        if named_within is not None:
+            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks
+            resolved = self.resolve(named_within)
+            if resolved is not None and resolved.is_person:
+                # the description is the person's role, unless the article gave one already
+                described = Registration(resolved.name, role=mention_text.strip())
+                return replace(resolved, registrations=(*resolved.registrations, described))
         org = next(
             (e for e in self.registry.entities if e.label_ in ORG_LABELS and e.start < end and e.end > start), None
         )
@@ -186,3 +196,17 @@ class SpeakerResolver:
         if last == end:
             return ""
         return doc[start:last].text.strip(" ,")
+
+
+def _name_closing_relative_clause(head: Token) -> Token | None:
+    """The proper noun in apposition that ends a common noun's relative clause, if any."""
+    if head.pos_ != "NOUN":
+        return None
+    clause = next((child for child in head.rights if child.dep_ == "relcl"), None)
+    if clause is None:
+        return None
+    last = clause.right_edge
+    doc = head.doc
+    while last.i > clause.i and last.is_punct:
+        last = doc[last.i - 1]
+    return last if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN" else None

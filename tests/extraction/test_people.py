@@ -95,3 +95,16 @@ def test_name_variants_are_one_person_and_namesakes_stay_two(extractor: QuoteExt
     assert set(extraction.speakers) == {"Walter P. Brennan", "Ellen Brennan"}
     assert extraction.speakers["Walter P. Brennan"].role == "Governor"
     assert {"Walter Brennan", "Mr. Brennan"} <= set(extraction.speakers["Walter P. Brennan"].aliases)
+
+
+def test_a_described_speaker_who_is_named_at_the_end_of_the_description_is_that_name(
+    extractor: QuoteExtractor,
+) -> None:
+    text = (
+        "The shelling stopped just before midnight. “We sleep in our boots because the next barrage always "
+        "comes,” said a 31-year-old corporal who asked to be identified only by his call sign, Falcon."
+    )
+    extraction = extractor.extract(text)
+    assert extraction.quotes[0].speaker == "Falcon"
+    assert extraction.speakers["Falcon"].kind == "person"
+    assert extraction.speakers["Falcon"].role == "a 31-year-old corporal"
