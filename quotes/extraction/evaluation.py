@@ -85,7 +85,7 @@ def evaluate_gold(
     config = {
         "gold": os.path.basename(gold_path),
         "pred": "extractor",
-        "system": f"{extractor.pipeline_name}/{extractor.convention}",
+        "system": f"{extractor.pipeline_name}/{extractor.convention.name}",
         "articles": len(gold),
         "min_overlap": min_overlap,
         "direct_def": "flag",

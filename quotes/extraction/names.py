@@ -1,0 +1,227 @@
+"""Names in a parse: person-like spans, titles split from names, roles written before a name,
+the gender a title or first name tells, and the bounds of a noun phrase."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+
+import gender_guesser.detector
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import (
+    CUE_FORMS,
+    FEMALE_TITLES,
+    HONORIFICS,
+    MALE_TITLES,
+    ORGANISATION_WORDS,
+    PERSON_TITLE_WORDS,
+    TITLE_WORDS,
+)
+from .places import PLACE_NAMES
+from .sentences import proper_noun_positions
+
+# Dependents that belong to a noun phrase's left side ("Russian Foreign Minister Sergey Lavrov").
+_NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat", "quantmod", "advmod"}
+
+
+@lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """First name -> "m"/"f", learned from PolNeAR train by build_gender_lexicon.py (may be absent)."""
+    path = os.path.join(os.path.dirname(__file__), "data", "first_name_gender.json")
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def clean_name_tokens(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Split leading titles off a PERSON span and drop trailing possessives."""
+    titles: list[Token] = []
+    while tokens and tokens[0].lower_ in TITLE_WORDS and len(tokens) > 1:
+        titles.append(tokens[0])
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    return titles, tokens
+
+
+def looks_like_name(ent: Span) -> bool:
+    """Filter NER slips such as "U.S.-Russia" or "Kyiv’s" tagged PERSON."""
+    for token in ent:
+        text = token.text
+        if any(ch.isdigit() for ch in text):
+            return False
+        if "." in text and len(text) > 3 and text.lower() not in TITLE_WORDS:
+            return False
+        if "-" in text and text[-1:].isupper():
+            return False
+    return any(token.text[:1].isupper() for token in ent)
+
+
+def name_like_spans(doc: Doc) -> list[Span]:
+    """PERSON-like spans from the parse alone, for pipelines run without NER.
+
+    A run of capitalised proper nouns counts as a name when it starts with a known
+    first name or follows a person title ("Sen. Ray Oduya"); a lone capitalised
+    proper noun counts when it is the subject of a cue verb ("Oduya said").
+    """
+    spans: list[Span] = []
+    length = len(doc)
+    resume_at = 0
+    for position in proper_noun_positions(doc):
+        if position < resume_at:
+            continue
+        token = doc[position]
+        if not (token.text[:1].isupper() and token.is_alpha):
+            continue
+        end = position
+        while (
+            end < length
+            and doc[end].pos_ == "PROPN"
+            and doc[end].text[:1].isupper()
+            and (doc[end].is_alpha or (len(doc[end].text) == 2 and doc[end].text.endswith(".")))
+        ):
+            end += 1
+        resume_at = end
+        start = position
+        while start < end and doc[start].lower_ in TITLE_WORDS:
+            start += 1
+        words = doc[start:end]
+        titled = start > position or (position > 0 and doc[position - 1].lower_ in PERSON_TITLE_WORDS)
+        institutional = any(word.lower_ in ORGANISATION_WORDS for word in words)
+        cue_subject = words[-1].dep_ == "nsubj" and words[-1].head.lower_ in CUE_FORMS if len(words) else False
+        if institutional or not len(words):
+            pass
+        elif len(words) >= 2 and (
+            titled or is_known_first_name(words[0].text) or cue_subject or _names_a_described_person(words)
+        ):
+            spans.append(Span(doc, start, end, label="PERSON"))
+        elif len(words) == 1 and (titled or cue_subject):
+            spans.append(Span(doc, start, end, label="PERSON"))
+    return spans
+
+
+# Endings of plural proper nouns that name groups ("Republicans", "Democrats", "Islamists"), not
+# surnames that happen to end in -s ("Sanders", "Mills").
+_GROUP_SUFFIXES = ("ans", "crats", "ists", "ites", "ese")
+
+
+def unlikely_person(name_tokens: list[Token]) -> bool:
+    """A proper-noun run that names a place, a group or an acronym: 'Britain', 'Republicans', 'CNN'.
+
+    Without NER such subjects look like people; registering them would make them
+    antecedents for "he" and "she".
+    """
+    words = [t for t in name_tokens if not t.is_punct]
+    if not words:
+        return True
+    if " ".join(t.lower_ for t in words) in PLACE_NAMES:
+        return True
+    last = words[-1]
+    if len(words) == 1 and last.tag_ == "NNPS" and last.lower_.endswith(_GROUP_SUFFIXES):
+        return True
+    return all(t.text.isupper() for t in words)
+
+
+def titles_before(span: Span) -> list[Token]:
+    """Title words written just before a name span that does not hold them ('Mr.' in 'Mr. Roe')."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ in TITLE_WORDS:
+        start -= 1
+    return list(doc[start : span.start])
+
+
+def has_person_title(tokens) -> bool:
+    """'Mayor Helena Brandt', 'Sen. Ray Oduya': a title before the name marks a person whatever the NER says."""
+    return any(t.lower_ in PERSON_TITLE_WORDS for t in tokens)
+
+
+def single_token_entity(token: Token) -> bool:
+    """A lone capitalised word tagged as an entity ("Fiorina"), not part of "The Foreign Ministry"."""
+    doc = token.doc
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return (
+        token.ent_iob_ == "B"
+        and (following is None or following.ent_iob_ != "I")
+        and not token.text.isupper()
+        and not (token.i > 0 and doc[token.i - 1].pos_ == "PROPN")
+    )
+
+
+def role_before(ent: Span, titles: list[Token]) -> str:
+    """Title words written before a name: "Russian Foreign Minister" in "Russian Foreign Minister Sergey Lavrov"."""
+    start, _end = noun_phrase_bounds(ent.root)
+    words = [t for t in ent.doc[start : ent.start] if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+    if words and words[0].tag_ == "POS":
+        words = words[1:]
+    words = [t for t in words + titles if t.lower_ not in HONORIFICS]  # 'Mr.' addresses, it is no role
+    if not words or any(t.ent_type_ == "PERSON" for t in words):
+        return ""
+    return " ".join(t.text for t in words)
+
+
+def gender_of(first_word: str, titles: list[Token]) -> str:
+    for title in titles:
+        if title.lower_ in MALE_TITLES:
+            return "m"
+        if title.lower_ in FEMALE_TITLES:
+            return "f"
+    # the names resource knows far more names; the lexicon learned from PolNeAR train fills in the
+    # rest (names it records only as "mostly" one gender are left to it: dev scores lower with them)
+    return _resource_gender(first_word) or first_name_genders().get(first_word.lower(), "")
+
+
+@lru_cache(maxsize=1)
+def _names_resource() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+_RESOURCE_GENDERS = {"male": "m", "female": "f"}
+
+
+@lru_cache(maxsize=4096)
+def _resource_gender(first_word: str) -> str:
+    return _RESOURCE_GENDERS.get(_names_resource().get_gender(first_word), "") if first_word else ""
+
+
+def _names_a_described_person(words: Span) -> bool:
+    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun, opening with a
+    first name the names resource knows, names that person."""
+    last = words[-1]
+    return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+
+
+def is_known_first_name(word: str) -> bool:
+    """A word the learned lexicon has seen as a first name: a run of proper nouns opening with one is a name.
+
+    Only the learned lexicon decides this: the names resource also holds words that open
+    other proper-noun runs ('Will', 'Grant'), and with it PolNeAR dev scores lower.
+    """
+    return bool(first_name_genders().get(word.lower()))
+
+
+def noun_phrase_bounds(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by ``head`` (no appositions or clauses)."""
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if (
+            child.dep_ in _NP_LEFT_DEPS
+            and child.i == start - 1
+            or (child.dep_ in _NP_LEFT_DEPS and child.left_edge.i < start and child.right_edge.i == start - 1)
+        ):
+            start = child.left_edge.i
+        else:
+            break
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("flat", "compound") and child.i == end:
+            end = child.i + 1
+        else:
+            break
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end

@@ -1,0 +1,149 @@
+"""Pronouns: "he" and "she" to the person they stand for, "they" to a group.
+
+Reads the registry (people, their mentions, the speakers recorded so far) and never changes it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS
+from .names import noun_phrase_bounds
+from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
+from .sentences import sentence_of
+from .subjects import SUBJECT_DEPS
+
+ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART"}
+# how many sentences back a subject beats a nearer non-subject mention as antecedent
+_SUBJECT_LOOKBACK_SENTENCES = 2
+# an earlier speaker in the previous sentence beats any other subject as antecedent (PolNeAR train: 1 > 2 > 4)
+_SPEAKER_LOOKBACK_SENTENCES = 1
+CONFIDENCE_PRONOUN = 0.7
+CONFIDENCE_NOMINAL = 0.5
+
+
+class PronounResolver:
+    def __init__(self, registry: PeopleRegistry) -> None:
+        self.registry = registry
+        self.doc = registry.doc
+        self.in_quote = registry.in_quote
+
+    def resolve(self, pronoun: Token, gender: str, visiting: frozenset[int] = frozenset()) -> ResolvedSpeaker | None:
+        """Most recent compatible person, sentence by sentence backwards; subjects first."""
+        doc = self.doc
+        # the pronoun's own sentence comes last ('"Kyiv regards …," he said': Kyiv is not "he"),
+        # except for an earlier speaker in it ('Stevens says, but she cautions …')
+        own_sentence = sentence_of(pronoun)
+        own_speakers = [
+            name
+            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if index in self.registry.speaker_positions
+            or doc[index].head.lower_ in CUE_FORMS
+            and doc[index].dep_ in SUBJECT_DEPS
+        ]
+        if own_speakers:
+            return self._pronoun_result(own_speakers[-1], pronoun)
+        # 'Roe was talking about taxes when he told …': the subject of a clause the pronoun's clause hangs from
+        governing = [
+            name
+            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            if doc[index].dep_ in SUBJECT_DEPS and doc[index].head.is_ancestor(pronoun)
+        ]
+        if governing:
+            return self._pronoun_result(governing[-1], pronoun)
+        sentences = []
+        sentence = own_sentence
+        while len(sentences) < 40 and sentence.start > 0:
+            sentence = sentence_of(doc[sentence.start - 1])
+            sentences.append(sentence)
+        sentences.append(own_sentence)
+        # the person quoted just before usually goes on talking ('"…," Roe said. […] "…," she added.')
+        for sentence in sentences[:_SPEAKER_LOOKBACK_SENTENCES]:
+            mentions = self._compatible_mentions(sentence, pronoun, gender)
+            speakers = [m for m in mentions if m[0] in self.registry.speaker_positions]
+            if speakers:
+                return self._pronoun_result(speakers[-1][1], pronoun)
+        fallback: str | None = None
+        for distance, sentence in enumerate(sentences):
+            in_sentence = self._compatible_mentions(sentence, pronoun, gender)
+            subjects = [m for m in in_sentence if _is_subject(doc[m[0]]) or m[0] in self.registry.speaker_positions]
+            # 'Roe arrived. He met Poe. […] "…," he said': with no named subject, a same-gender
+            # subject pronoun stands for the person it resolves to
+            chained = None
+            if not subjects and sentence.start != own_sentence.start:
+                chained = self._chained_pronoun(sentence, pronoun, gender, -1, visiting | {pronoun.i})
+            if chained is not None:
+                return self._pronoun_result(chained.name, pronoun, chained.registrations)
+            if subjects:
+                return self._pronoun_result(subjects[-1][1], pronoun)
+            if in_sentence and fallback is None:
+                fallback = in_sentence[-1][1]
+            if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
+                break
+        return self._pronoun_result(fallback, pronoun) if fallback else None
+
+    def _chained_pronoun(
+        self, sentence: Span, pronoun: Token, gender: str, after: int, visiting: frozenset[int]
+    ) -> ResolvedSpeaker | None:
+        """Person a same-gender subject pronoun in ``sentence`` (after ``after``, before ``pronoun``) stands for."""
+        pronouns = MALE_PRONOUNS if gender == "m" else FEMALE_PRONOUNS
+        for index in range(min(pronoun.i, sentence.end) - 1, max(after, sentence.start - 1), -1):
+            token = self.doc[index]
+            if token.lower_ in pronouns and token.dep_ in SUBJECT_DEPS and self.in_quote[index] < 0:
+                if index in visiting:
+                    return None  # a chain back to a pronoun being resolved
+                return self.resolve(token, gender, visiting)
+        return None
+
+    def _compatible_mentions(self, sentence: Span, pronoun: Token, gender: str) -> list[tuple[int, str]]:
+        """Person mentions in ``sentence`` before the pronoun, outside quotes, of a compatible gender."""
+        doc = self.doc
+        mentions = []
+        for index, name in self.registry.person_mentions:
+            if not (sentence.start <= index < sentence.end and index < pronoun.i):
+                continue
+            if self.in_quote[index] >= 0 or doc[index].dep_ in ("compound", "poss"):
+                continue
+            entry = self.registry.people[name]
+            if entry.gender and entry.gender != gender:
+                # "Trump" may be Donald as well as Ivanka: try a namesake of the right gender
+                namesakes = [
+                    other
+                    for other in self.registry.surname_index.get(entry.surname, [])
+                    if self.registry.people[other].gender in ("", gender)
+                ]
+                if not namesakes:
+                    continue
+                name = namesakes[0]
+            mentions.append((index, name))
+        return mentions
+
+    def _pronoun_result(self, name: str, pronoun: Token, learned: tuple[Registration, ...] = ()) -> ResolvedSpeaker:
+        entry = self.registry.people[name]
+        registrations = (Registration(name, alias=pronoun.text), *learned)
+        return ResolvedSpeaker(name, pronoun.text, entry.role, True, CONFIDENCE_PRONOUN, registrations)
+
+    def resolve_plural(self, pronoun: Token) -> ResolvedSpeaker | None:
+        """'they' -> the most recent plural subject or organisation in the last two sentences."""
+        sentence = sentence_of(pronoun)
+        earliest = sentence.start
+        previous = sentence.start - 1
+        if previous >= 0:
+            earliest = sentence_of(self.doc[previous]).start
+        for index in range(pronoun.i - 1, earliest - 1, -1):
+            token = self.doc[index]
+            if (
+                token.dep_ in SUBJECT_DEPS
+                and token.pos_ in ("NOUN", "PROPN")
+                and (token.tag_ in ("NNS", "NNPS") or token.ent_type_ in ORG_LABELS)
+            ):
+                start, end = noun_phrase_bounds(token)
+                text = self.doc[start:end].text
+                kind = nominal_kind(token, token.ent_type_ in ORG_LABELS)
+                return ResolvedSpeaker(text, pronoun.text, "", False, CONFIDENCE_NOMINAL, kind=kind)
+        return None
+
+
+def _is_subject(token: Token) -> bool:
+    """A subject, or the name in apposition to one ('Her deputy, Mykola Savchuk, was blunt')."""
+    return token.dep_ in SUBJECT_DEPS or (token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS)

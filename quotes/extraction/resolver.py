@@ -1,0 +1,212 @@
+"""Speaker resolution: from the token that names a speaker to a canonical speaker.
+
+``SpeakerResolver.resolve`` is pure: it reads the document's people registry and returns the
+speaker with what recording it would add (``ResolvedSpeaker.registration``); ``register``
+records it. The extractor registers each quote's speaker right after resolving it, in text
+order, so what a later quote reads (a person the NER missed, the speakers quoted so far,
+which "he" may continue) is fixed by the order of the quotes in the article alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from .context import DocumentContext
+from .lexicon import (
+    FEMALE_PRONOUNS,
+    HONORIFICS,
+    MALE_PRONOUNS,
+    ORGANISATION_WORDS,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    TITLE_WORDS,
+)
+from .names import gender_of, has_person_title, noun_phrase_bounds, unlikely_person
+from .pronouns import CONFIDENCE_NOMINAL, ORG_LABELS, PronounResolver
+from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
+from .results import ORGANISATION
+from .sentences import sentence_of
+from .subjects import PERSON_NOUNS, closed_apposition, issued_document, subject_of_cue
+
+# Nouns naming a poll: a share of its respondents ("61 percent of voters said") speaks through it
+_POLL_WORDS = frozenset({"poll", "polls", "survey", "surveys"})
+# "a spokesman for X", "the senator from Y": prepositions whose object names a nominal speaker
+_NOMINAL_PREPOSITIONS = frozenset({"for", "of", "from", "at", "with"})
+_NOMINAL_MAX_TOKENS = 12
+CONFIDENCE_NAME = 0.9
+CONFIDENCE_SURNAME = 0.85
+
+
+class SpeakerResolver:
+    """Resolves the speaker tokens of one document to canonical speakers."""
+
+    def __init__(self, context: DocumentContext) -> None:
+        self.context = context
+        self.doc = context.doc
+        self.in_quote = context.in_quote
+        self.registry = PeopleRegistry(context)
+        self.pronouns = PronounResolver(self.registry)
+
+    @property
+    def people(self):
+        return self.registry.people
+
+    def register(self, speaker: ResolvedSpeaker | None) -> None:
+        """Record a resolved speaker in the registry (a no-op for groups and nominals)."""
+        for registration in speaker.registrations if speaker is not None else ():
+            self.registry.register(registration)
+
+    def resolve(self, head: Token) -> ResolvedSpeaker | None:
+        """Canonical speaker for a subject head token."""
+        lower = head.lower_
+        if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            # "Roe released an ad that urges …": whoever issued the document speaks
+            issuer = subject_of_cue(antecedent.head) if issued_document(antecedent) else None
+            return self.resolve(issuer if issuer is not None else antecedent)
+        if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
+            return self.pronouns.resolve(head, "m" if lower in MALE_PRONOUNS else "f")
+        if lower in PLURAL_PRONOUNS:
+            return self.pronouns.resolve_plural(head)
+        if lower in ("i", "me", "you", "it", "this", "that", "these", "those", "which", "what", "who"):
+            return None
+        if lower in ("percent", "%"):
+            # 'In a new poll, 75 percent of voters said …': the poll reports what its share says
+            poll = next(
+                (t for t in sentence_of(head) if t.lower_ in _POLL_WORDS and t.i < head.i and self.in_quote[t.i] < 0),
+                None,
+            )
+            if poll is not None:
+                bounds = noun_phrase_bounds(poll)
+                text = self.doc[bounds[0] : bounds[1]].text
+                return ResolvedSpeaker(text, text, "", False, CONFIDENCE_NOMINAL, kind=ORGANISATION)
+        start, end = noun_phrase_bounds(head)
+        # apposition: "Yuri Ushakov, Putin's adviser," / "the spokesman, John Smith,"
+        appositions = [child for child in head.rights if child.dep_ == "appos"]
+        person = self.registry.person_for_span(start, end)
+        role_tokens: list[Token] = []
+        if person is None:
+            for appos in appositions:
+                a_start, a_end = noun_phrase_bounds(appos)
+                person = self.registry.person_for_span(a_start, a_end)
+                if person:
+                    role_tokens = list(self.doc[start:end])
+                    appositions = []
+                    break
+        if person is None and head.pos_ == "NOUN":
+            # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
+            # to a common noun names the speaker (the parse makes the noun the subject)
+            named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
+            resolved = self.resolve(named) if named is not None else None
+            if resolved is not None and resolved.is_person:
+                return resolved
+        new_surname = ""
+        if person is None and head.pos_ == "PROPN":
+            # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
+            canonical = self.registry.canonical_for([head], head.i, gender_of("", list(self.doc[start : head.i])))
+            personal = head.ent_type_ in ("", "PERSON") or has_person_title(self.doc[start : head.i])
+            personal = personal and not any(word.lower_ in ORGANISATION_WORDS for word in self.doc[start:end])
+            if canonical is None and personal and head.text[:1].isupper():
+                # a name the NER missed: registering it lets later surnames and pronouns find it
+                name_tokens = [t for t in self.doc[start:end] if t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS]
+                if name_tokens and (has_person_title(self.doc[start:end]) or not unlikely_person(name_tokens)):
+                    canonical = " ".join(t.text for t in name_tokens)
+                    new_surname = name_tokens[-1].lower_
+            if canonical is not None:
+                person = (canonical, [t for t in self.doc[start : head.i] if t.lower_ in TITLE_WORDS])
+        mention_text = self.doc[start:end].text
+        if person is not None:
+            canonical, titles = person
+            if not role_tokens:
+                name_start = min(t.i for t in titles) if titles else None
+                ent_first = next(
+                    (
+                        e.start
+                        for e in self.registry.entities
+                        if e.label_ == "PERSON" and e.start < end and e.end > start
+                    ),
+                    start,
+                )
+                role_tokens = [
+                    t for t in self.doc[start : name_start if name_start is not None else ent_first] if t.dep_ != "det"
+                ] + titles
+            # 'Mr.', 'Ms.', 'Dr.' address a person; they are no role
+            role = " ".join(t.text for t in role_tokens if t.lower_ not in HONORIFICS).strip(" ,")
+            appositions = [a for a in appositions if a.pos_ != "NUM"]  # "Ishuk, 47, said": an age
+            if not role and appositions:
+                a_start = appositions[0].left_edge.i
+                a_end = appositions[0].right_edge.i + 1
+                role = self.doc[a_start:a_end].text.strip(" ,")
+            confidence = CONFIDENCE_NAME if " " in mention_text else CONFIDENCE_SURNAME
+            registration = Registration(
+                canonical, alias=mention_text, role=role, new_surname=new_surname, speaker_position=head.i
+            )
+            return ResolvedSpeaker(canonical, mention_text, role, True, confidence, (registration,))
+        if head.pos_ == "PRON":
+            return None
+        if head.dep_ == "appos" and head.head.pos_ == "PROPN" and closed_apposition(head):
+            # 'McConnell, now the majority leader, who said …': the nominal stands beside a name
+            named = self.resolve(head.head)
+            if named is not None and named.is_person:
+                return named
+        named_within = _name_closing_relative_clause(head)
+        if named_within is not None:
+            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks
+            resolved = self.resolve(named_within)
+            if resolved is not None and resolved.is_person:
+                # the description is the person's role, unless the article gave one already
+                described = Registration(resolved.name, role=mention_text.strip())
+                return replace(resolved, registrations=(*resolved.registrations, described))
+        org = next(
+            (e for e in self.registry.entities if e.label_ in ORG_LABELS and e.start < end and e.end > start), None
+        )
+        is_person = org is None and head.lower_ in PERSON_NOUNS
+        # "a spokesman for the campaign", "the senator from Vermont": the modifier says who it is
+        name = self._nominal_name(head, start, end) or mention_text.strip()
+        if not name:
+            return None
+        kind = nominal_kind(head, org is not None)
+        return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
+
+    def _nominal_name(self, head: Token, start: int, end: int) -> str:
+        """A common-noun speaker with its identifying modifier: 'for/of/from/at X' or a nominal apposition."""
+        doc = self.doc
+        last = end
+        for child in head.rights:
+            if child.i < end:
+                continue
+            if child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPOSITIONS:
+                candidate = child.right_edge.i + 1
+            elif child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN"):
+                candidate = child.right_edge.i + 1
+            else:
+                break
+            if candidate - start > _NOMINAL_MAX_TOKENS and child.dep_ == "prep":
+                # 'officials at the Port Agency, a division of …': the named object without its own apposition
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                candidate = noun_phrase_bounds(pobj)[1] if pobj is not None else candidate
+            span = range(last, candidate)
+            if candidate - start > _NOMINAL_MAX_TOKENS or any(
+                self.in_quote[i] >= 0 or doc[i].dep_ in ("relcl", "acl") for i in span
+            ):
+                break
+            last = candidate
+        if last == end:
+            return ""
+        return doc[start:last].text.strip(" ,")
+
+
+def _name_closing_relative_clause(head: Token) -> Token | None:
+    """The proper noun in apposition that ends a common noun's relative clause, if any."""
+    if head.pos_ != "NOUN":
+        return None
+    clause = next((child for child in head.rights if child.dep_ == "relcl"), None)
+    if clause is None:
+        return None
+    last = clause.right_edge
+    doc = head.doc
+    while last.i > clause.i and last.is_punct:
+        last = doc[last.i - 1]
+    return last if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN" else None
