@@ -184,6 +184,12 @@ class Quote(models.Model):
                 name="quote_confidence_in_unit_range",
             ),
         ]
+        # For the explorer's confidence filter and sort, and the summaries' cache stamp (max updated_at).
+        # The full-text GIN index is PostgreSQL-only, created in migration 0006 (quotes.filters.SEARCH_VECTOR).
+        indexes = [
+            models.Index(fields=["attribution_confidence"], name="quote_confidence_idx"),
+            models.Index(fields=["updated_at"], name="quote_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker_name or 'Unattributed'}: {self.text[:60]}"
@@ -238,7 +244,11 @@ class Stance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["quote", "topic"], name="one_stance_per_quote_and_topic"),
         ]
-        indexes = [models.Index(fields=["topic", "label"])]
+        # (topic, label, quote): the explorer's stance filter and the per-topic counts read the index only.
+        indexes = [
+            models.Index(fields=["topic", "label", "quote"], name="stance_topic_label_quote_idx"),
+            models.Index(fields=["updated_at"], name="stance_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_label_display()} on {self.topic}"
