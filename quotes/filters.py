@@ -1,15 +1,14 @@
 """FilterSets shared by the HTML pages, the exports and the API, so an export equals the screen."""
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
 from quotes.models import Quote, Speaker, Stance, Topic
 
-# The expression of the GIN index of migration 0006: a search must use the very same one.
+# The configuration of Quote.search_vector's trigger (migration 0006).
 SEARCH_CONFIG = "english"
-SEARCH_VECTOR = SearchVector("text", config=SEARCH_CONFIG)
 
 SORTS = {
     "newest": ["-article__published_at", "article_id", "start"],
@@ -61,14 +60,16 @@ class QuoteFilter(django_filters.FilterSet):
                   "is_direct", "min_confidence", "sort"]
 
     def filter_text(self, queryset, name, value):
-        """Full-text search, ranked, on PostgreSQL (GIN index); a plain substring match elsewhere."""
+        """Full-text search of the quote's words (stemmed, web-search syntax), best match first unless
+        sorted, on PostgreSQL (stored vector, GIN index); a plain substring match elsewhere. Ties go
+        newest stored first: a key on the quote alone lets PostgreSQL join articles for one page only."""
         if connection.vendor != "postgresql":
             return queryset.filter(Q(text__icontains=value) | Q(speaker_mention__icontains=value))
         query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
-        matches = queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+        matches = queryset.filter(search_vector=query)
         if self.form.cleaned_data.get("sort"):
             return matches
-        return matches.annotate(rank=SearchRank(SEARCH_VECTOR, query)).order_by("-rank", *SORTS["newest"])
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-pk")
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

@@ -1,5 +1,6 @@
 """Articles, the quotes found in them, who said them, and where they stand."""
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -168,9 +169,12 @@ class Quote(models.Model):
     is_rejected = models.BooleanField(
         default=False, help_text="A human said this is not a quote: kept, hidden, never re-created."
     )
+    # The text's full-text vector, kept by a PostgreSQL trigger (migration 0006) and GIN-indexed, so a
+    # ranked search reads it instead of parsing every matching text; unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     objects = QuoteQuerySet.as_manager()
 
@@ -185,7 +189,7 @@ class Quote(models.Model):
             ),
         ]
         # For the explorer's confidence filter and sort, and the summaries' cache stamp (max updated_at).
-        # The full-text GIN index is PostgreSQL-only, created in migration 0006 (quotes.filters.SEARCH_VECTOR).
+        # The full-text GIN index and its trigger are PostgreSQL-only, created in migration 0006.
         indexes = [
             models.Index(fields=["attribution_confidence"], name="quote_confidence_idx"),
             models.Index(fields=["updated_at"], name="quote_updated_idx"),

@@ -32,7 +32,7 @@ def quote_queryset() -> QuerySet[Quote]:
 
 def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote]]:
     """Quotes filtered by the analyst's criteria (the same FilterSet the API uses)."""
-    quote_filter = QuoteFilter(data or None, queryset=quote_queryset())
+    quote_filter = QuoteFilter(data or {}, queryset=quote_queryset())  # bound: cleaned_data, errors
     return quote_filter, quote_filter.qs
 
 

@@ -100,10 +100,14 @@ def _url(name: str, *args) -> str | None:
         return None  # the page does not exist in this version
 
 
+def busiest_topic() -> Topic | None:
+    return Topic.objects.filter(is_active=True).annotate(n=Count("stances")).order_by("-n", "pk").first()
+
+
 def _pages(search: str) -> dict[str, str | None]:
     """The pages, on the data that makes each one heaviest (most-quoted speaker, busiest topic)."""
     speaker = Speaker.objects.annotate(n=Count("quotes")).order_by("-n", "pk").first()
-    topic = Topic.objects.filter(is_active=True).annotate(n=Count("stances")).order_by("-n", "pk").first()
+    topic = busiest_topic()
     article = Article.objects.annotate(n=Count("quotes")).order_by("-n", "pk").first()
     explorer = _url("quotes:quote_list")
     filters = f"topic={topic.slug}&stance=against&is_direct=true&q={search}" if topic else f"q={search}"
