@@ -602,22 +602,23 @@ EXPORT_COLUMNS = [*EXPORT_QUOTE_FIELDS, *EXPORT_STANCE_FIELDS]
 EXPORT_CHUNK = 2000
 
 
-def quote_export_rows(*, quotes: QuerySet[Quote], topic: Topic | None = None):
-    """The quotes as flat dicts (EXPORT_COLUMNS) in the screen's order: one per quote and stance
-    (only the filtered topic's stance when there is one; one row without a stance when none).
-    Streamed: rows come through a server-side cursor in chunks, the stances in one query per chunk,
+def quote_export_chunks(*, quotes: QuerySet[Quote], topic: Topic | None = None):
+    """The quotes as rows of EXPORT_COLUMNS values, in the screen's order, a list per chunk: one row
+    per quote and stance (only the filtered topic's stance when there is one; one row without a
+    stance when none). Rows come through a server-side cursor, the stances in one query per chunk,
     so memory stays bounded whatever the number of rows."""
     rows = quotes.prefetch_related(None).values_list(*EXPORT_QUOTE_FIELDS.values())
     chunk = []
     for row in rows.iterator(chunk_size=EXPORT_CHUNK):
         chunk.append(row)
         if len(chunk) == EXPORT_CHUNK:
-            yield from _export_chunk(chunk, topic)
+            yield _export_chunk(chunk, topic)
             chunk = []
-    yield from _export_chunk(chunk, topic)
+    if chunk:
+        yield _export_chunk(chunk, topic)
 
 
-def _export_chunk(chunk: list[tuple], topic: Topic | None):
+def _export_chunk(chunk: list[tuple], topic: Topic | None) -> list[tuple]:
     stances = Stance.objects.filter(quote_id__in=[row[0] for row in chunk])
     if topic is not None:
         stances = stances.filter(topic=topic)
@@ -625,8 +626,6 @@ def _export_chunk(chunk: list[tuple], topic: Topic | None):
     for quote_id, *stance in stances.order_by("quote_id", "topic__name").values_list(
         "quote_id", *EXPORT_STANCE_FIELDS.values()
     ):
-        by_quote[quote_id].append(stance)
-    empty = [None] * len(EXPORT_STANCE_FIELDS)
-    for row in chunk:
-        for stance in by_quote.get(row[0]) or [empty]:
-            yield dict(zip(EXPORT_COLUMNS, (*row, *stance), strict=True))
+        by_quote[quote_id].append(tuple(stance))
+    empty = (None,) * len(EXPORT_STANCE_FIELDS)
+    return [row + stance for row in chunk for stance in by_quote.get(row[0]) or [empty]]

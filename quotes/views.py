@@ -1,5 +1,6 @@
 """Server-rendered pages: bind a form or filter, call a selector or service, render."""
 import csv
+import io
 import json
 
 from django.contrib import messages
@@ -141,11 +142,6 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -154,51 +150,64 @@ def spreadsheet_safe(value):
     return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def _export(request: HttpRequest, render_row, header: str | None, content_type: str, filename: str):
-    """The screen's quotes (same filters, same order), streamed; invalid filters are a 400, not everything."""
+def _export(request: HttpRequest, render_chunk, header: str, content_type: str, filename: str):
+    """The screen's quotes (same filters, same order), streamed a chunk of rows at a time;
+    invalid filters are a 400, never everything."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
-    if quote_filter.is_bound and not quote_filter.is_valid():
+    if not quote_filter.is_valid():
         return HttpResponse(json.dumps(quote_filter.errors), status=400, content_type="application/json")
-    rows = selectors.quote_export_rows(quotes=quotes, topic=quote_filter.form.cleaned_data.get("topic"))
+    chunks = selectors.quote_export_chunks(quotes=quotes, topic=quote_filter.form.cleaned_data.get("topic"))
 
-    def lines():
-        if header is not None:
-            yield header
-        for row in rows:
-            yield render_row(row)
+    def parts():
+        yield header
+        for chunk in chunks:
+            yield render_chunk(chunk)
 
-    response = StreamingHttpResponse(lines(), content_type=content_type)
+    response = StreamingHttpResponse(parts(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return round(value, 4)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return spreadsheet_safe(value)
+# Cells a person or a feed wrote (text): the ones a spreadsheet might run as formulas.
+_TEXT_CELLS = [index for index, column in enumerate(selectors.EXPORT_COLUMNS) if column in (
+    "article_title", "article_url", "outlet", "speaker", "speaker_role", "speaker_mention", "quote", "cue",
+    "topic", "stance", "stance_source", "model_version",
+)]
+_DATE_CELL = selectors.EXPORT_COLUMNS.index("published_at")
+
+
+def _csv_lines(rows) -> str:
+    cells = []
+    for row in rows:
+        row = list(row)
+        for index in _TEXT_CELLS:
+            row[index] = spreadsheet_safe(row[index])
+        if row[_DATE_CELL] is not None:
+            row[_DATE_CELL] = row[_DATE_CELL].isoformat()
+        cells.append(row)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(cells)  # None is written as an empty cell
+    return buffer.getvalue()
 
 
 @ability_required("export")
 def quote_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered quotes as CSV: one row per quote and topic stance, formula-safe."""
-    writer = csv.writer(_Echo())
     return _export(
-        request, lambda row: writer.writerow([_csv_value(value) for value in row.values()]),
-        writer.writerow(selectors.EXPORT_COLUMNS), "text/csv; charset=utf-8", "newsdesk-quotes.csv",
+        request, _csv_lines, ",".join(selectors.EXPORT_COLUMNS) + "\r\n", "text/csv; charset=utf-8",
+        "newsdesk-quotes.csv",
     )
 
 
 @ability_required("export")
 def quote_export_json(request: HttpRequest) -> StreamingHttpResponse:
     """The same rows as JSON Lines: one JSON object per line (values as stored, not formula-escaped)."""
-    return _export(
-        request, lambda row: json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n", None,
-        "application/x-ndjson; charset=utf-8", "newsdesk-quotes.jsonl",
-    )
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+
+    def lines(rows) -> str:
+        return "".join(encoder.encode(dict(zip(selectors.EXPORT_COLUMNS, row, strict=True))) + "\n" for row in rows)
+
+    return _export(request, lines, "", "application/x-ndjson; charset=utf-8", "newsdesk-quotes.jsonl")
 
 
 # --- Review queue -----------------------------------------------------------------
