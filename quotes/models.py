@@ -191,6 +191,8 @@ class Quote(models.Model):
         # For the explorer's confidence filter and sort, and the summaries' cache stamp (max updated_at).
         # The full-text GIN index and its trigger are PostgreSQL-only, created in migration 0006.
         indexes = [
+            # A speaker's shown quotes counted from the index alone (the most quoted hold ~15 %).
+            models.Index(fields=["speaker", "is_rejected"], name="quote_speaker_shown_idx"),
             models.Index(fields=["attribution_confidence"], name="quote_confidence_idx"),
             models.Index(fields=["updated_at"], name="quote_updated_idx"),
         ]

@@ -52,6 +52,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='quote',
+            index=models.Index(fields=['speaker', 'is_rejected'], name='quote_speaker_shown_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='quote',
             index=models.Index(fields=['attribution_confidence'], name='quote_confidence_idx'),
         ),
         migrations.AddIndex(
