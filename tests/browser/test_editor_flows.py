@@ -5,7 +5,9 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from quotes.models import Article, Stance
+from tests.browser.test_review_queue import log_in
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+from tests.people import user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +45,7 @@ def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, live_se
 
 
 def test_analyst_filters_quotes_by_stance(browser, live_server, article_with_quotes):
+    log_in(browser, live_server, user_with_role("analyst"))  # exports are for analysts and admins
     browser.get(live_server.url + "/quotes/")
     Select(browser.find_element(By.NAME, "stance")).select_by_value("against")
     browser.find_element(By.CSS_SELECTOR, "#quote-filters button[type=submit]").click()
