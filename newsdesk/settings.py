@@ -191,6 +191,9 @@ NEWSDESK = {
     "REVIEW_MIN_CONFIDENCE": env.float("NEWSDESK_REVIEW_MIN_CONFIDENCE", default=0.7),
     # ... and the model-labelled stances whose likeliest label scores below this.
     "REVIEW_STANCE_MAX_CONFIDENCE": env.float("NEWSDESK_REVIEW_STANCE_MAX_CONFIDENCE", default=0.8),
+    # Speaker and topic counts are cached this long (seconds) under the newest quote/stance/speaker
+    # change; only changes that bypass updated_at (deletions, bulk updates) wait for it.
+    "SUMMARY_CACHE_SECONDS": env.int("NEWSDESK_SUMMARY_CACHE_SECONDS", default=60),
 }
 
 # --- Logging ------------------------------------------------------------------

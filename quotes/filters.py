@@ -1,17 +1,31 @@
-"""FilterSets shared by the HTML pages and the CSV export, so an export equals the screen."""
+"""FilterSets shared by the HTML pages, the exports and the API, so an export equals the screen."""
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 
 from quotes.models import Quote, Speaker, Stance, Topic
+
+# The configuration of Quote.search_vector's trigger (migration 0006).
+SEARCH_CONFIG = "english"
+
+SORTS = {
+    "newest": ["-article__published_at", "article_id", "start"],
+    "oldest": ["article__published_at", "article_id", "start"],
+    "confidence": ["-attribution_confidence", "pk"],
+    "speaker": [F("speaker__name").asc(nulls_last=True), "-article__published_at", "pk"],
+}
 
 
 class QuoteFilter(django_filters.FilterSet):
     DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
-    q = django_filters.CharFilter(method="filter_text", label="Text contains")
+    q = django_filters.CharFilter(method="filter_text", label="Text search")
+    # A slug in a text field: a <select> of every speaker does not scale (autocomplete fills it).
     speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), to_field_name="slug", label="Speaker", empty_label="Any speaker"
+        queryset=Speaker.objects.all(), to_field_name="slug", label="Speaker",
+        widget=forms.TextInput(attrs={"placeholder": "speaker slug", "autocomplete": "off"}),
     )
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), method="filter_topic", to_field_name="slug", label="Topic",
@@ -31,22 +45,46 @@ class QuoteFilter(django_filters.FilterSet):
         label="Kind",
         widget=forms.Select(choices=[("", "Direct and reported"), ("true", "Direct only"), ("false", "Reported only")]),
     )
+    min_confidence = django_filters.NumberFilter(
+        field_name="attribution_confidence", lookup_expr="gte", label="Minimum confidence",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 1, "step": 0.05}),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, key.capitalize()) for key in SORTS], method="filter_sort", label="Sort",
+        empty_label="Best match / newest",
+    )
 
     class Meta:
         model = Quote
-        fields = ["q", "speaker", "topic", "stance", "outlet", "published_after", "published_before", "is_direct"]
+        fields = ["q", "speaker", "topic", "stance", "outlet", "published_after", "published_before",
+                  "is_direct", "min_confidence", "sort"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(text__icontains=value) | Q(speaker_mention__icontains=value))
+        """Full-text search of the quote's words (stemmed, web-search syntax), best match first unless
+        sorted, on PostgreSQL (stored vector, GIN index); a plain substring match elsewhere. Ties go
+        newest stored first: a key on the quote alone lets PostgreSQL join articles for one page only."""
+        if connection.vendor != "postgresql":
+            return queryset.filter(Q(text__icontains=value) | Q(speaker_mention__icontains=value))
+        query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+        matches = queryset.filter(search_vector=query)
+        if self.form.cleaned_data.get("sort"):
+            return matches
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-pk")
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
 
     def filter_topic(self, queryset, name: str, value: Topic | str):
-        # Topic and stance must constrain the same Stance row, so they are applied together.
+        # Topic and stance must constrain the same Stance row, so they are applied together; a
+        # semi-join (EXISTS) keeps one row per quote without a DISTINCT over the whole result.
         topic, label = self.form.cleaned_data.get("topic"), self.form.cleaned_data.get("stance")
         if name == "stance" and topic:
             return queryset  # applied with the topic
         conditions = {}
         if topic:
-            conditions["stances__topic"] = topic
+            conditions["topic"] = topic
         if label:
-            conditions["stances__label"] = label
-        return queryset.filter(**conditions).distinct() if conditions else queryset
+            conditions["label"] = label
+        if not conditions:
+            return queryset
+        return queryset.filter(Exists(Stance.objects.filter(quote=OuterRef("pk"), **conditions)))

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from itertools import chain, zip_longest
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from quotes.filters import QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
@@ -15,23 +17,44 @@ from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
 
 def quote_queryset() -> QuerySet[Quote]:
-    """Quotes with what the pages, the export and the API show; newest articles first."""
-    return Quote.objects.visible().select_related("speaker", "article").prefetch_related(
-        Prefetch("stances", queryset=Stance.objects.select_related("topic"))
-    ).order_by("-article__published_at", "article_id", "start")
+    """Quotes with what the pages, the export and the API show; newest articles first.
+
+    Rows, speakers, articles (without their body) and stances come in a fixed number of
+    queries whatever the number of rows."""
+    return (
+        Quote.objects.visible()
+        .select_related("speaker", "article")
+        .defer("article__body")
+        .prefetch_related(Prefetch("stances", queryset=Stance.objects.select_related("topic")))
+        .order_by("-article__published_at", "article_id", "start")
+    )
 
 
 def quote_list(*, data: dict | None = None) -> tuple[QuoteFilter, QuerySet[Quote]]:
     """Quotes filtered by the analyst's criteria (the same FilterSet the API uses)."""
-    quote_filter = QuoteFilter(data or None, queryset=quote_queryset())
+    quote_filter = QuoteFilter(data or {}, queryset=quote_queryset())  # bound: cleaned_data, errors
     return quote_filter, quote_filter.qs
 
 
+def _count_per_article(quotes: QuerySet[Quote]) -> Subquery:
+    """A correlated count: PostgreSQL evaluates it for the rows of the page only (after the LIMIT)."""
+    return Coalesce(
+        Subquery(quotes.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("*")).values("n")),
+        0, output_field=IntegerField(),
+    )
+
+
 def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
-    shown = Q(quotes__is_rejected=False)
+    shown = Quote.objects.visible()
     articles = Article.objects.annotate(
-        quote_count=Count("quotes", filter=shown, distinct=True),
-        speaker_count=Count("quotes__speaker", filter=shown, distinct=True),
+        quote_count=_count_per_article(shown),
+        speaker_count=Coalesce(
+            Subquery(
+                shown.filter(article=OuterRef("pk"), speaker__isnull=False).order_by().values("article")
+                .annotate(n=Count("speaker", distinct=True)).values("n")
+            ),
+            0, output_field=IntegerField(),
+        ),
     ).defer("body")
     if search:
         articles = articles.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
@@ -85,15 +108,71 @@ def _plain_segments(text: str, offset: int) -> list[BodySegment]:
     return segments
 
 
-def speaker_list(*, search: str = "") -> QuerySet[Speaker]:
-    shown = Q(quotes__is_rejected=False)
-    speakers = Speaker.objects.annotate(
-        quote_count=Count("quotes", filter=shown, distinct=True),
-        article_count=Count("quotes__article", filter=shown, distinct=True),
-    ).filter(quote_count__gt=0)
+# --- Aggregates that cost a scan at scale: cached, keyed by the newest change -----------
+
+
+def _data_stamp() -> str:
+    """Changes whenever a quote, stance or speaker is saved (indexed max(updated_at))."""
+    stamps = [model.objects.aggregate(at=Max("updated_at"))["at"] for model in (Quote, Stance, Speaker)]
+    return "-".join(stamp.isoformat() if stamp else "0" for stamp in stamps)
+
+
+def _cached(name: str, compute):
+    """`compute()`, cached for NEWSDESK["SUMMARY_CACHE_SECONDS"] under the data stamp: an edit
+    shows at once; a change that bypasses updated_at (a deletion, a bulk update) within the TTL."""
+    key = f"newsdesk:{name}:{_data_stamp()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.NEWSDESK["SUMMARY_CACHE_SECONDS"])
+    return value
+
+
+def _speaker_counts() -> list[tuple[int, int, int]]:
+    """(speaker id, quotes, articles) of every quoted speaker, most quoted first."""
+    rows = (
+        Quote.objects.visible().filter(speaker__isnull=False).values("speaker", "speaker__name")
+        .annotate(quotes=Count("pk"), articles=Count("article", distinct=True))
+        .order_by("-quotes", "speaker__name", "speaker")
+    )
+    return [(row["speaker"], row["quotes"], row["articles"]) for row in rows]
+
+
+def speaker_list(*, search: str = "") -> list[Speaker]:
+    """Quoted speakers, most quoted first, with `quote_count` and `article_count` (cached counts);
+    the speakers' own rows are loaded by the page (`speakers_for_page`)."""
+    counts = _cached("speaker-counts", _speaker_counts)
     if search:
-        speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).distinct()
-    return speakers.order_by("-quote_count", "name", "pk")
+        matching = set(
+            Speaker.objects.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values_list(
+                "pk", flat=True
+            )
+        )
+        counts = [row for row in counts if row[0] in matching]
+    return counts
+
+
+def speaker_page(*, search: str = "", number, per_page: int) -> Page:
+    """One page of `speaker_list`, as Speakers carrying their counts."""
+    page = Paginator(speaker_list(search=search), per_page).get_page(number)
+    speakers = Speaker.objects.in_bulk([speaker_id for speaker_id, _, _ in page.object_list])
+    page.object_list = [
+        _with_counts(speakers[speaker_id], quotes, articles)
+        for speaker_id, quotes, articles in page.object_list
+        if speaker_id in speakers
+    ]
+    return page
+
+
+def _with_counts(speaker: Speaker, quotes: int, articles: int) -> Speaker:
+    speaker.quote_count, speaker.article_count = quotes, articles
+    return speaker
+
+
+def speaker_quotes_page(*, speaker: Speaker, number, per_page: int) -> Page:
+    """A page of the speaker's quotes, newest article first, so the page groups them by article."""
+    _, quotes = quote_list(data={"speaker": speaker.slug})
+    return Paginator(quotes, per_page).get_page(number)
 
 
 @dataclass(frozen=True)
@@ -135,29 +214,45 @@ class StanceSummary:
         return self._share(self.none)
 
 
-def stance_summaries(*, speaker: Speaker | None = None, topic: Topic | None = None) -> list[StanceSummary]:
-    """Effective stance counts per (topic, speaker), most quoted first."""
+def _summary_counts(speaker_id: int | None, topic_id: int | None) -> list[tuple[int, int, int, int, int]]:
+    """(topic id, speaker id, favor, against, none), most quoted first, then by topic and speaker name."""
     stances = Stance.objects.filter(quote__speaker__isnull=False, quote__is_rejected=False)
-    if speaker is not None:
-        stances = stances.filter(quote__speaker=speaker)
-    if topic is not None:
-        stances = stances.filter(topic=topic)
+    if speaker_id is not None:
+        stances = stances.filter(quote__speaker=speaker_id)
+    if topic_id is not None:
+        stances = stances.filter(topic=topic_id)
     counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for row in stances.values("topic", "quote__speaker", "label").annotate(count=Count("id")):
+    for row in stances.values("topic", "quote__speaker", "label").annotate(count=Count("id")).order_by():
         counts[(row["topic"], row["quote__speaker"])][row["label"]] += row["count"]
-    topics = Topic.objects.in_bulk({topic_id for topic_id, _ in counts})
-    speakers = Speaker.objects.in_bulk({speaker_id for _, speaker_id in counts})
-    summaries = [
-        StanceSummary(
-            topic=topics[topic_id],
-            speaker=speakers[speaker_id],
-            favor=by_label["favor"],
-            against=by_label["against"],
-            none=by_label["none"],
-        )
-        for (topic_id, speaker_id), by_label in counts.items()
+    topic_names = dict(Topic.objects.filter(pk__in={t for t, _ in counts}).values_list("pk", "name"))
+    speaker_names = dict(Speaker.objects.filter(pk__in={s for _, s in counts}).values_list("pk", "name"))
+    rows = [(t, s, c["favor"], c["against"], c["none"]) for (t, s), c in counts.items()]
+    return sorted(rows, key=lambda r: (-(r[2] + r[3] + r[4]), topic_names[r[0]], speaker_names[r[1]], r[1]))
+
+
+def _summaries(rows) -> list[StanceSummary]:
+    topics = Topic.objects.in_bulk({row[0] for row in rows})
+    speakers = Speaker.objects.in_bulk({row[1] for row in rows})
+    return [
+        StanceSummary(topic=topics[t], speaker=speakers[s], favor=favor, against=against, none=none)
+        for t, s, favor, against, none in rows
+        if t in topics and s in speakers
     ]
-    return sorted(summaries, key=lambda summary: (-summary.total, summary.topic.name, summary.speaker.name))
+
+
+def stance_summaries(*, speaker: Speaker | None = None, topic: Topic | None = None) -> list[StanceSummary]:
+    """Effective stance counts per (topic, speaker), most quoted first (counts cached, see `_cached`)."""
+    speaker_id, topic_id = getattr(speaker, "pk", None), getattr(topic, "pk", None)
+    rows = _cached(f"summaries:{speaker_id}:{topic_id}", lambda: _summary_counts(speaker_id, topic_id))
+    return _summaries(rows)
+
+
+def topic_summary_page(*, topic: Topic, number, per_page: int) -> Page:
+    """One page of a topic's speakers with their stance counts, most quoted first."""
+    rows = _cached(f"summaries:None:{topic.pk}", lambda: _summary_counts(None, topic.pk))
+    page = Paginator(rows, per_page).get_page(number)
+    page.object_list = _summaries(page.object_list)
+    return page
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -489,3 +584,48 @@ def human_stance_labels(*, topic: Topic | None = None) -> QuerySet[Stance]:
     if topic is not None:
         stances = stances.filter(topic=topic)
     return stances.select_related("topic", "quote__speaker", "quote__article").order_by("topic__slug", "quote_id")
+
+
+# --- Exports ----------------------------------------------------------------------
+
+EXPORT_QUOTE_FIELDS = {
+    "quote_id": "pk", "article_id": "article_id", "article_title": "article__title", "article_url": "article__url",
+    "outlet": "article__outlet", "published_at": "article__published_at", "speaker": "speaker__name",
+    "speaker_role": "speaker__role", "speaker_mention": "speaker_mention", "quote": "text", "direct": "is_direct",
+    "cue": "cue", "attribution_confidence": "attribution_confidence",
+}
+EXPORT_STANCE_FIELDS = {
+    "topic": "topic__name", "stance": "label", "stance_source": "source", "stance_favor": "score_favor",
+    "stance_against": "score_against", "stance_none": "score_none", "model_version": "model_version",
+}
+EXPORT_COLUMNS = [*EXPORT_QUOTE_FIELDS, *EXPORT_STANCE_FIELDS]
+EXPORT_CHUNK = 2000
+
+
+def quote_export_chunks(*, quotes: QuerySet[Quote], topic: Topic | None = None):
+    """The quotes as rows of EXPORT_COLUMNS values, in the screen's order, a list per chunk: one row
+    per quote and stance (only the filtered topic's stance when there is one; one row without a
+    stance when none). Rows come through a server-side cursor, the stances in one query per chunk,
+    so memory stays bounded whatever the number of rows."""
+    rows = quotes.prefetch_related(None).values_list(*EXPORT_QUOTE_FIELDS.values())
+    chunk = []
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield _export_chunk(chunk, topic)
+            chunk = []
+    if chunk:
+        yield _export_chunk(chunk, topic)
+
+
+def _export_chunk(chunk: list[tuple], topic: Topic | None) -> list[tuple]:
+    stances = Stance.objects.filter(quote_id__in=[row[0] for row in chunk])
+    if topic is not None:
+        stances = stances.filter(topic=topic)
+    by_quote = defaultdict(list)
+    for quote_id, *stance in stances.order_by("quote_id", "topic__name").values_list(
+        "quote_id", *EXPORT_STANCE_FIELDS.values()
+    ):
+        by_quote[quote_id].append(tuple(stance))
+    empty = (None,) * len(EXPORT_STANCE_FIELDS)
+    return [row + stance for row in chunk for stance in by_quote.get(row[0]) or [empty]]

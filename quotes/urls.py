@@ -32,6 +32,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("quotes/", views.quote_list, name="quote_list"),
     path("quotes/export.csv", views.quote_export, name="quote_export"),
+    path("quotes/export.json", views.quote_export_json, name="quote_export_json"),
     path("quotes/<int:pk>/flag/", views.quote_flag, name="quote_flag"),
     path("articles/<int:pk>/reviewed/", views.article_review, name="article_review"),
     path("review/", views.review_queue, name="review_queue"),

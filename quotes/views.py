@@ -3,9 +3,12 @@
 Every view names the ability it needs (quotes.permissions); reads answer GET and HEAD only.
 """
 import csv
+import io
+import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -105,22 +108,22 @@ def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
 def speaker_list(request: HttpRequest) -> HttpResponse:
     """Everyone quoted, most quoted first."""
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.speaker_list(search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.speaker_page(search=search, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "quotes/speaker_list.html", {"page": page, "search": search})
 
 
 @require_safe
 @ability_required("read")
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A speaker's quotes and where they stand on each topic."""
+    """A speaker's quotes (a page of them, grouped by article) and where they stand on each topic."""
     speaker = get_object_or_404(Speaker, slug=slug)
-    _, quotes = selectors.quote_list(data={"speaker": speaker.slug})
+    page = selectors.speaker_quotes_page(speaker=speaker, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
         request,
         "quotes/speaker_detail.html",
         {
             "speaker": speaker,
-            "quotes": quotes,
+            "page": page,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
         },
@@ -139,71 +142,94 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who stands where on one topic: every speaker's favor / against / none."""
     topic = get_object_or_404(Topic, slug=slug)
-    return render(
-        request, "quotes/topic_detail.html", {"topic": topic, "summaries": selectors.stance_summaries(topic=topic)}
-    )
+    page = selectors.topic_summary_page(topic=topic, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    return render(request, "quotes/topic_detail.html", {"topic": topic, "page": page, "summaries": page.object_list})
 
 
 @require_safe
 @ability_required("read")
 def quote_list(request: HttpRequest) -> HttpResponse:
-    """Quotes filtered by speaker, topic, stance, outlet and date, for analysts."""
+    """Quotes filtered by speaker, topic, stance, outlet, date, kind, confidence and text; an invalid
+    value gives the page with its message (400), never silently every quote."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
-    page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    invalid = quote_filter.is_bound and not quote_filter.is_valid()
+    page = Paginator(quotes.none() if invalid else quotes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "quotes/quote_list.html",
         {"filter": quote_filter, "page": page, "query": query.urlencode()},
+        status=400 if invalid else 200,
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-EXPORT_COLUMNS = [
-    "quote_id", "article_id", "article_title", "article_url", "outlet", "published_at", "speaker",
-    "speaker_role", "speaker_mention", "quote", "direct", "cue", "attribution_confidence", "topic",
-    "stance", "stance_source", "stance_favor", "stance_against", "stance_none", "model_version",
-]
+def spreadsheet_safe(value):
+    """A cell a spreadsheet would run as a formula is written as text (a leading ')."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-@require_safe
-@ability_required("export")
-def quote_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered quotes as CSV: one row per quote and topic stance."""
-    _, quotes = selectors.quote_list(data=request.GET)
-    topic_slug = request.GET.get("topic", "")
-    writer = csv.writer(_Echo())
+def _export(request: HttpRequest, render_chunk, header: str, content_type: str, filename: str):
+    """The screen's quotes (same filters, same order), streamed a chunk of rows at a time;
+    invalid filters are a 400, never everything."""
+    quote_filter, quotes = selectors.quote_list(data=request.GET)
+    if not quote_filter.is_valid():
+        return HttpResponse(json.dumps(quote_filter.errors), status=400, content_type="application/json")
+    chunks = selectors.quote_export_chunks(quotes=quotes, topic=quote_filter.form.cleaned_data.get("topic"))
 
-    def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
-        for quote in quotes.iterator(chunk_size=500):
-            stances = [s for s in quote.stances.all() if not topic_slug or s.topic.slug == topic_slug] or [None]
-            for stance in stances:
-                yield writer.writerow(_export_row(quote, stance))
+    def parts():
+        yield header
+        for chunk in chunks:
+            yield render_chunk(chunk)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="newsdesk-quotes.csv"'
+    response = StreamingHttpResponse(parts(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _export_row(quote, stance) -> list:
-    article, speaker = quote.article, quote.speaker
-    return [
-        quote.pk, article.pk, article.title, article.url, article.outlet,
-        article.published_at.isoformat() if article.published_at else "",
-        speaker.name if speaker else "", speaker.role if speaker else "", quote.speaker_mention,
-        quote.text, quote.is_direct, quote.cue, round(quote.attribution_confidence, 3),
-        stance.topic.name if stance else "", stance.label if stance else "",
-        stance.source if stance else "",
-        *([round(stance.score_favor, 4), round(stance.score_against, 4), round(stance.score_none, 4)]
-          if stance else ["", "", ""]),
-        stance.model_version if stance else "",
-    ]
+# Cells a person or a feed wrote (text): the ones a spreadsheet might run as formulas.
+_TEXT_CELLS = [index for index, column in enumerate(selectors.EXPORT_COLUMNS) if column in (
+    "article_title", "article_url", "outlet", "speaker", "speaker_role", "speaker_mention", "quote", "cue",
+    "topic", "stance", "stance_source", "model_version",
+)]
+_DATE_CELL = selectors.EXPORT_COLUMNS.index("published_at")
+
+
+def _csv_lines(rows) -> str:
+    cells = []
+    for row in rows:
+        row = list(row)
+        for index in _TEXT_CELLS:
+            row[index] = spreadsheet_safe(row[index])
+        if row[_DATE_CELL] is not None:
+            row[_DATE_CELL] = row[_DATE_CELL].isoformat()
+        cells.append(row)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(cells)  # None is written as an empty cell
+    return buffer.getvalue()
+
+
+@ability_required("export")
+def quote_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered quotes as CSV: one row per quote and topic stance, formula-safe."""
+    return _export(
+        request, _csv_lines, ",".join(selectors.EXPORT_COLUMNS) + "\r\n", "text/csv; charset=utf-8",
+        "newsdesk-quotes.csv",
+    )
+
+
+@ability_required("export")
+def quote_export_json(request: HttpRequest) -> StreamingHttpResponse:
+    """The same rows as JSON Lines: one JSON object per line (values as stored, not formula-escaped)."""
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+
+    def lines(rows) -> str:
+        return "".join(encoder.encode(dict(zip(selectors.EXPORT_COLUMNS, row, strict=True))) + "\n" for row in rows)
+
+    return _export(request, lines, "", "application/x-ndjson; charset=utf-8", "newsdesk-quotes.jsonl")
 
 
 # --- Review queue -----------------------------------------------------------------

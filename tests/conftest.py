@@ -73,3 +73,13 @@ def chromium_paths() -> tuple[str, str]:
     driver = shutil.which("chromedriver")
     require(bool(browser and driver), "Debian's chromium and chromium-driver are not installed")
     return browser, driver
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached counts (quotes.selectors._cached) never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -103,6 +103,7 @@ def test_quote_list_filters_by_stance_and_speaker(client, stances):
 
 
 def test_csv_export_equals_the_filtered_screen(client, stances):
+    client.force_login(UserFactory(role="analyst"))
     response = client.get(reverse("quotes:quote_export"), {"stance": "favor", "topic": stances[0].topic.slug})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
