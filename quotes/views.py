@@ -212,6 +212,7 @@ def _csv_lines(rows) -> str:
     return buffer.getvalue()
 
 
+@require_safe
 @ability_required("export")
 def quote_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered quotes as CSV: one row per quote and topic stance, formula-safe."""
@@ -221,6 +222,7 @@ def quote_export(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
+@require_safe
 @ability_required("export")
 def quote_export_json(request: HttpRequest) -> StreamingHttpResponse:
     """The same rows as JSON Lines: one JSON object per line (values as stored, not formula-escaped)."""

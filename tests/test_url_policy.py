@@ -48,6 +48,7 @@ GUARDS = {
     "quotes:topic_detail": READ,
     "quotes:quote_list": READ,
     "quotes:quote_export": {"GET": "export"},
+    "quotes:quote_export_json": {"GET": "export"},
     # Corrections, History and merges
     "quotes:quote_add": {"POST": "correct"},
     "quotes:quote_reassign": {"POST": "correct"},
