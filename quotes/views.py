@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm, QuoteFlagForm
-from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic, TopicBackfill
 from quotes.permissions import ability_required, can
 
 PAGE_SIZE = 50
@@ -140,7 +140,10 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who stands where on one topic: every speaker's favor / against / none."""
     topic = get_object_or_404(Topic, slug=slug)
     return render(
-        request, "quotes/topic_detail.html", {"topic": topic, "summaries": selectors.stance_summaries(topic=topic)}
+        request, "quotes/topic_detail.html", {
+            "topic": topic, "summaries": selectors.stance_summaries(topic=topic),
+            "backfill": TopicBackfill.objects.filter(topic=topic).first(),  # the progress panel
+        }
     )
 
 
