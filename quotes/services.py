@@ -304,7 +304,6 @@ def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
 
 
 def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, model_version: str) -> None:
-    record, _ = Stance.objects.get_or_create(quote=quote, topic=topic, defaults={"label": result.label})
     values = {
         "model_label": result.label,
         "score_favor": result.scores["favor"],
@@ -312,6 +311,10 @@ def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, mode
         "score_none": result.scores["none"],
         "model_version": model_version,
     }
+    # One write (and one history row) for a new stance.
+    record, created = Stance.objects.get_or_create(quote=quote, topic=topic, defaults={"label": result.label, **values})
+    if created:
+        return
     if record.source == Stance.Source.MODEL:
         values["label"] = result.label
     _save_if_changed(record, values)
