@@ -82,11 +82,13 @@ class ApiTokenAdmin(PolicyAdmin, TokenAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(PolicyAdmin, admin.ModelAdmin):
-    abilities = {"view": "read", "add": "manage_topics", "change": "manage_topics", "delete": "manage_topics"}
+class TopicAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    """Read-only: topics are created, edited and (de)activated on their pages, through the services
+    that record the change and compute the stances; deleting one would lose its human labels."""
+
+    abilities = {"view": "read", "add": None, "change": None, "delete": None}
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(TopicBackfill)

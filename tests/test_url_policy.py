@@ -106,6 +106,10 @@ GUARDS = {
     "admin:quotes_quoteflag_add": dict.fromkeys(METHODS, NOBODY),
     "admin:quotes_speakermerge_add": dict.fromkeys(METHODS, NOBODY),
     "admin:quotes_speakermerge_delete": dict.fromkeys(METHODS, NOBODY),
+    # Topics are managed on their pages (services compute their stances); deleting one loses labels.
+    "admin:quotes_topic_add": dict.fromkeys(METHODS, NOBODY),
+    "admin:quotes_topic_delete": dict.fromkeys(METHODS, NOBODY),
+    "admin:quotes_topic_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
     "admin:quotes_topicbackfill_add": dict.fromkeys(METHODS, NOBODY),  # backfills run through their topic
     "admin:quotes_topicbackfill_delete": dict.fromkeys(METHODS, NOBODY),
     "admin:quotes_topicbackfill_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
@@ -181,6 +185,7 @@ def samples(db):
     quote = stance.quote
     admin = UserFactory(role="admin")
     services.speaker_alias_add(speaker=quote.speaker, alias=quote.speaker.name, by=admin)
+    services.topic_update(topic=stance.topic, name="Sample topic", by=admin)  # a change in its history
     someone = UserFactory()
     Token.objects.create(user=someone)
     merge = services.speaker_merge(source=SpeakerFactory(), target=quote.speaker, by=admin)
