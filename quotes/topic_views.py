@@ -53,8 +53,10 @@ def topic_backfill_retry(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.topic_backfill_retry(topic=topic, by=request.user)
         messages.success(request, "Computing the topic's stances again, from where it stopped.")
-    except (services.TopicError, TopicBackfill.DoesNotExist) as error:
-        messages.error(request, str(error) or "There is no backfill to retry.")
+    except services.TopicError as error:
+        messages.error(request, str(error))
+    except TopicBackfill.DoesNotExist:
+        messages.error(request, "This topic's stances were never computed in the background: nothing to retry.")
     return redirect(topic)
 
 
