@@ -164,6 +164,7 @@ CELERY_TASK_ROUTES = {
     "quotes.tasks.article_process": {"queue": "extraction"},
     "quotes.tasks.article_classify": {"queue": "stance"},
     "quotes.tasks.topic_retrain": {"queue": "stance"},
+    "quotes.tasks.topic_backfill": {"queue": "stance"},
 }
 # Embedded mode (`make run` with no Redis answering): tasks run in-process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -181,6 +182,8 @@ NEWSDESK = {
     # Stance head/adapter file; empty means the one shipped with quotes/stance.
     "STANCE_HEAD": env("NEWSDESK_STANCE_HEAD", default=""),
     "STANCE_BATCH_SIZE": env.int("NEWSDESK_STANCE_BATCH_SIZE", default=32),
+    # Quotes per background task when a topic's stances are computed for every existing quote.
+    "TOPIC_BACKFILL_BATCH_SIZE": env.int("NEWSDESK_TOPIC_BACKFILL_BATCH_SIZE", default=64),
     # Learning from corrections: a topic's head is refitted once it has this many human labels,
     # a little after the last label of a burst.
     "MIN_LABELS_TO_RETRAIN": env.int("NEWSDESK_MIN_LABELS_TO_RETRAIN", default=10),

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from quotes import permissions, services
-from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic, TopicBackfill
 
 
 class PolicyAdmin:
@@ -82,11 +82,23 @@ class ApiTokenAdmin(PolicyAdmin, TokenAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(PolicyAdmin, admin.ModelAdmin):
-    abilities = {"view": "read", "add": "manage_topics", "change": "manage_topics", "delete": "manage_topics"}
+class TopicAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    """Read-only: topics are created, edited and (de)activated on their pages, through the services
+    that record the change and compute the stances; deleting one would lose its human labels."""
+
+    abilities = {"view": "read", "add": None, "change": None, "delete": None}
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
-    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TopicBackfill)
+class TopicBackfillAdmin(PolicyAdmin, admin.ModelAdmin):
+    """Read-only: a backfill is started, stopped and retried through its topic (the topic page)."""
+
+    abilities = {"view": "read", "add": None, "change": None, "delete": None}
+    list_display = ["topic", "state", "done", "total", "started_at", "updated_at"]
+    list_filter = ["state"]
+    list_select_related = ["topic"]
 
 
 class SpeakerAliasInline(PolicyAdmin, admin.TabularInline):

@@ -54,6 +54,33 @@ class QuoteFlagForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
+class TopicForm(forms.Form):
+    """A topic's name and the description the stance model reads; saved through the topic services."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text="What the stance model reads, e.g. “raising tariffs on imports”. "
+        "Changing it classifies every quote again.",
+    )
+    reason = forms.CharField(required=False, max_length=500)
+
+    def save(self, *, by, topic: Topic | None = None) -> Topic | None:
+        """Create (or, given `topic`, update) the topic as `by`; a refusal becomes a form error."""
+        data = self.cleaned_data
+        try:
+            if topic is None:
+                return services.topic_create(
+                    name=data["name"], description=data["description"], by=by, reason=data["reason"]
+                )
+            return services.topic_update(
+                topic=topic, name=data["name"], description=data["description"], by=by, reason=data["reason"]
+            )
+        except services.TopicError as error:
+            self.add_error(error.field, str(error))
+            return None
+
+
 # --- Corrections ------------------------------------------------------------------
 
 

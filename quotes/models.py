@@ -1,10 +1,13 @@
 """Articles, the quotes found in them, who said them, and where they stand."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -22,6 +25,8 @@ class Topic(models.Model):
         default=0, editable=False, help_text="How many human labels the topic's head was fitted on."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who created, renamed, re-described or (de)activated it; the fitted head is data, not a change.
+    history = HistoricalRecords(excluded_fields=["stance_head"])
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +36,56 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quotes:topic_detail", args=[self.slug])
+
+
+class TopicBackfill(models.Model):
+    """Classifying every existing quote on a topic, batch by batch, in the background.
+
+    One row per topic, restarted (`run` + 1) when the topic is created, reactivated or
+    re-described. `cursor` is the last quote id classified: a batch task carries the cursor it
+    expects, so a duplicate or stale task (a redelivery, a re-enqueue, an earlier run) is a no-op,
+    and a restarted worker continues from the cursor. Quotes after `last_quote_id` are newer than
+    the run: article classification covers them.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
+
+    ACTIVE_STATES = (State.PENDING, State.RUNNING)
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="backfill")
+    run = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveBigIntegerField(default=0)
+    last_quote_id = models.PositiveBigIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.get_state_display()} {self.done}/{self.total}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+    @property
+    def eta(self) -> timedelta | None:
+        """Time left at the rate so far; None before the first batch or once it stopped."""
+        elapsed = (self.updated_at - self.started_at).total_seconds() if self.updated_at else 0
+        if self.state != self.State.RUNNING or not self.done or elapsed <= 0:
+            return None
+        return timedelta(seconds=round(max(self.total - self.done, 0) * elapsed / self.done))
 
 
 class Speaker(models.Model):

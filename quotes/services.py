@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quotes import text as textutils
-from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic, TopicBackfill
 from quotes.permissions import require, require_unless_operator
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
@@ -304,7 +304,6 @@ def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
 
 
 def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, model_version: str) -> None:
-    record, _ = Stance.objects.get_or_create(quote=quote, topic=topic, defaults={"label": result.label})
     values = {
         "model_label": result.label,
         "score_favor": result.scores["favor"],
@@ -312,6 +311,10 @@ def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, mode
         "score_none": result.scores["none"],
         "model_version": model_version,
     }
+    # One write (and one history row) for a new stance.
+    record, created = Stance.objects.get_or_create(quote=quote, topic=topic, defaults={"label": result.label, **values})
+    if created:
+        return
     if record.source == Stance.Source.MODEL:
         values["label"] = result.label
     _save_if_changed(record, values)
@@ -336,6 +339,183 @@ def article_retry(*, article: Article, by: AbstractBaseUser | None = None) -> No
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
         _enqueue_processing(article)
+
+
+# --- Topics -----------------------------------------------------------------------
+# An analyst's or admin's acts, recorded in the topic's history under their name. A new
+# description (or a new or reactivated topic) means new stances for every existing quote:
+# a backfill classifies them in the background, batch by batch (`topic_backfill_batch`).
+
+
+class TopicError(ValueError):
+    """A topic change was refused; the message says why, for the person who asked. `field` names
+    the input at fault, for forms."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+TOPIC_SLUGS_RESERVED = frozenset({"new"})  # /topics/new/ is the creation page
+
+
+def _topic_name_check(name: str, *, topic: Topic | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise TopicError("A topic needs a name.", field="name")
+    if len(name) > Topic._meta.get_field("name").max_length:
+        raise TopicError(
+            f"A topic's name has at most {Topic._meta.get_field('name').max_length} characters.", field="name"
+        )
+    if Topic.objects.filter(name__iexact=name).exclude(pk=getattr(topic, "pk", None)).exists():
+        raise TopicError(f"There is already a topic named “{name}”.", field="name")
+    return name
+
+
+def _topic_description_check(description: str) -> str:
+    description = " ".join(description.split())
+    if not description:
+        raise TopicError("A topic needs a description: it is what the stance model reads.", field="description")
+    return description
+
+
+def topic_create(*, name: str, description: str, by: AbstractBaseUser, reason: str = "") -> Topic:
+    """Create an active topic (slug from the name, unique) and start classifying every quote on it."""
+    require(by, "manage_topics")
+    name, description = _topic_name_check(name), _topic_description_check(description)
+    with transaction.atomic():
+        topic = Topic(
+            name=name, description=description,
+            slug=_unique_slug(name, model=Topic, reserved=TOPIC_SLUGS_RESERVED),
+        )
+        _save_recorded(topic, by=by, reason=reason or "topic created")
+        _backfill_start(topic)
+    return topic
+
+
+def topic_update(
+    *, topic: Topic, by: AbstractBaseUser, name: str | None = None, description: str | None = None,
+    reason: str = "",
+) -> Topic:
+    """Rename or re-describe a topic (the slug, and so its address, stays).
+
+    A new description changes what the model reads, so an active topic's quotes are classified
+    again (human labels stay; the model's opinion beside them is refreshed).
+    """
+    require(by, "manage_topics")
+    new_name = topic.name if name is None else _topic_name_check(name, topic=topic)
+    new_description = topic.description if description is None else _topic_description_check(description)
+    if (new_name, new_description) == (topic.name, topic.description):
+        return topic
+    redescribed = new_description != topic.description
+    with transaction.atomic():
+        topic.name, topic.description = new_name, new_description
+        _save_recorded(topic, by=by, reason=reason or "topic edited")
+        if redescribed and topic.is_active:
+            _backfill_start(topic)
+    return topic
+
+
+def topic_set_active(*, topic: Topic, active: bool, by: AbstractBaseUser, reason: str = "") -> Topic:
+    """Deactivate a topic (no quote is classified on it any more, a running backfill stops) or
+    reactivate it (its quotes are classified again, to catch up with those it missed)."""
+    require(by, "manage_topics")
+    if topic.is_active == active:
+        return topic
+    with transaction.atomic():
+        topic.is_active = active
+        _save_recorded(topic, by=by, reason=reason or ("topic reactivated" if active else "topic deactivated"))
+        if active:
+            _backfill_start(topic)
+        else:
+            TopicBackfill.objects.filter(topic=topic, state__in=TopicBackfill.ACTIVE_STATES).update(
+                state=TopicBackfill.State.STOPPED, updated_at=timezone.now()
+            )
+    return topic
+
+
+def _backfill_start(topic: Topic) -> TopicBackfill:
+    """A new run over every quote there is now; the first batch is queued once this commits."""
+    quotes = Quote.objects.visible()
+    backfill, _ = TopicBackfill.objects.select_for_update().get_or_create(topic=topic)
+    backfill.run += 1
+    backfill.state = TopicBackfill.State.PENDING
+    backfill.done, backfill.cursor, backfill.error = 0, 0, ""
+    backfill.total = quotes.count()
+    backfill.last_quote_id = quotes.aggregate(last=models.Max("pk"))["last"] or 0
+    backfill.started_at = timezone.now()
+    backfill.save()
+    _backfill_enqueue(backfill)
+    return backfill
+
+
+def _backfill_enqueue(backfill: TopicBackfill) -> None:
+    _tasks().topic_backfill.delay_on_commit(backfill.topic_id, backfill.run, backfill.cursor)
+
+
+def topic_backfill_batch(*, topic_id: int, run: int, after: int) -> None:
+    """Classify the next batch of the topic's backfill run `run`, from quote id `after` on.
+
+    Claims the batch under a row lock: unless the run is current, active and its cursor is
+    still `after`, the batch was done (or stopped, or superseded) and this is a no-op. The
+    stances and the advanced cursor commit together, then the next batch is queued, so a
+    worker killed mid-batch leaves the cursor where it was and the batch is redone once.
+    """
+    with transaction.atomic():
+        backfill = (
+            TopicBackfill.objects.select_for_update().select_related("topic").filter(topic_id=topic_id).first()
+        )
+        if (
+            backfill is None or backfill.run != run or backfill.cursor != after
+            or not backfill.is_active or not backfill.topic.is_active
+        ):
+            return
+        size = settings.NEWSDESK["TOPIC_BACKFILL_BATCH_SIZE"]
+        batch = list(
+            Quote.objects.visible()
+            .filter(pk__gt=after, pk__lte=backfill.last_quote_id)
+            .select_related("article", "speaker")
+            .order_by("pk")[:size]
+        )
+        stances_classify(quotes=batch, topics=[backfill.topic])
+        backfill.done += len(batch)
+        backfill.cursor = batch[-1].pk if batch else backfill.last_quote_id
+        finished = len(batch) < size or backfill.cursor >= backfill.last_quote_id
+        backfill.state = TopicBackfill.State.DONE if finished else TopicBackfill.State.RUNNING
+        # At the end, quotes rejected since the start no longer count.
+        backfill.total = backfill.done if finished else max(backfill.total, backfill.done)
+        backfill.save()
+        if not finished:
+            _backfill_enqueue(backfill)
+
+
+def topic_backfill_mark_failed(*, topic_id: int, error: str) -> None:
+    """Record why the backfill stopped, so the topic page shows it and offers a retry."""
+    TopicBackfill.objects.filter(topic_id=topic_id, state__in=TopicBackfill.ACTIVE_STATES).update(
+        state=TopicBackfill.State.FAILED, error=error[:5000], updated_at=timezone.now()
+    )
+
+
+def topic_backfill_retry(*, topic: Topic, by: AbstractBaseUser | None) -> TopicBackfill:
+    """Continue a failed backfill from where it stopped (the batches done stay done)."""
+    require_unless_operator(by, "manage_topics")
+    with transaction.atomic():
+        backfill = TopicBackfill.objects.select_for_update().get(topic=topic)
+        if backfill.state != TopicBackfill.State.FAILED or not topic.is_active:
+            raise TopicError("Only a failed backfill of an active topic can be retried.")
+        backfill.state, backfill.error = TopicBackfill.State.RUNNING, ""
+        backfill.save(update_fields=["state", "error", "updated_at"])
+        _backfill_enqueue(backfill)
+    return backfill
+
+
+def topic_backfills_resume() -> int:
+    """Queue the next batch of every unfinished backfill again (a worker starting up calls this:
+    a worker that died took its batch with it). Duplicates of a live chain are no-ops."""
+    backfills = list(TopicBackfill.objects.filter(state__in=TopicBackfill.ACTIVE_STATES, topic__is_active=True))
+    for backfill in backfills:
+        _tasks().topic_backfill.delay(backfill.topic_id, backfill.run, backfill.cursor)
+    return len(backfills)
 
 
 # --- Speakers ---------------------------------------------------------------------
@@ -397,10 +577,12 @@ def _is_anonymous(name: str) -> bool:
     return not name or not name.strip()[:1].isupper() or name.split(" ", 1)[0] in {"A", "An", "Some"}
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:200] or "speaker"
+def _unique_slug(name: str, *, model=Speaker, reserved: frozenset = frozenset()) -> str:
+    """A free slug for `model` from the name; `reserved` words are page addresses (topics/new/)."""
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(name)[: max_length - 6] or model._meta.model_name
     slug, counter = base, 2
-    while Speaker.objects.filter(slug=slug).exists():
+    while slug in reserved or model.objects.filter(slug=slug).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
 

@@ -3,7 +3,8 @@ import logging
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.db import InterfaceError, OperationalError
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError, connections
 from kombu.exceptions import OperationalError as BrokerError
 
 from quotes import services
@@ -64,3 +65,42 @@ def article_classify(article_id: int) -> None:
 def topic_retrain(topic_id: int) -> None:
     if topic := Topic.objects.filter(pk=topic_id).first():
         services.topic_retrain(topic=topic)
+
+
+class TopicBackfillTask(DjangoTask):
+    """One batch of a topic's backfill; retries transient errors, records a final failure on the backfill."""
+
+    acks_late = True
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 5
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except BrokerError as error:
+            services.topic_backfill_mark_failed(
+                topic_id=args[0], error=f"The task queue is unreachable ({error}); retry once it is back."
+            )
+            return None
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        services.topic_backfill_mark_failed(topic_id=args[0], error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(base=TopicBackfillTask)
+def topic_backfill(topic_id: int, run: int, after: int) -> None:
+    services.topic_backfill_batch(topic_id=topic_id, run=run, after=after)
+
+
+@worker_ready.connect
+def resume_topic_backfills(**kwargs) -> None:
+    """A worker that died mid-backfill took its batch with it: continue every unfinished one."""
+    try:
+        resumed = services.topic_backfills_resume()
+        if resumed:
+            logger.info("Resumed %d topic backfill(s).", resumed)
+    finally:
+        connections.close_all()  # this runs in the parent process: children must not share its connection

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quotes import correction_views, views
+from quotes import correction_views, topic_views, views
 
 app_name = "quotes"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("history/<str:kind>/<int:history_id>/revert/", correction_views.history_revert, name="history_revert"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("topics/", views.topic_list, name="topic_list"),
+    path("topics/new/", topic_views.topic_create, name="topic_create"),  # before topics/<slug>/
+    path("topics/<slug:slug>/edit/", topic_views.topic_update, name="topic_update"),
+    path("topics/<slug:slug>/active/", topic_views.topic_set_active, name="topic_set_active"),
+    path("topics/<slug:slug>/progress/", topic_views.topic_progress, name="topic_progress"),
+    path("topics/<slug:slug>/backfill/retry/", topic_views.topic_backfill_retry, name="topic_backfill_retry"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("quotes/", views.quote_list, name="quote_list"),
     path("quotes/export.csv", views.quote_export, name="quote_export"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from quotes import selectors, services
 from quotes.forms import ArticleForm, QuoteFlagForm
-from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic
+from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic, TopicBackfill
 from quotes.permissions import ability_required, can
 
 PAGE_SIZE = 50
@@ -143,7 +143,12 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Who stands where on one topic: every speaker's favor / against / none."""
     topic = get_object_or_404(Topic, slug=slug)
     page = selectors.topic_summary_page(topic=topic, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    return render(request, "quotes/topic_detail.html", {"topic": topic, "page": page, "summaries": page.object_list})
+    return render(
+        request, "quotes/topic_detail.html", {
+            "topic": topic, "page": page, "summaries": page.object_list,
+            "backfill": TopicBackfill.objects.filter(topic=topic).first(),  # the progress panel
+        }
+    )
 
 
 @require_safe

@@ -21,7 +21,7 @@ from django.utils.crypto import get_random_string
 from rest_framework.authtoken.models import Token
 
 from quotes import permissions, services
-from quotes.models import QuoteFlag
+from quotes.models import QuoteFlag, TopicBackfill
 from tests.factories import SpeakerFactory, StanceFactory, TopicFactory, UserFactory
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -46,6 +46,11 @@ GUARDS = {
     "quotes:speaker_detail": READ,
     "quotes:topic_list": READ,
     "quotes:topic_detail": READ,
+    "quotes:topic_create": {"GET": "manage_topics", "POST": "manage_topics"},
+    "quotes:topic_update": {"GET": "manage_topics", "POST": "manage_topics"},
+    "quotes:topic_set_active": {"POST": "manage_topics"},
+    "quotes:topic_backfill_retry": {"POST": "manage_topics"},
+    "quotes:topic_progress": READ,
     "quotes:quote_list": READ,
     "quotes:quote_export": {"GET": "export"},
     "quotes:quote_export_json": {"GET": "export"},
@@ -102,6 +107,13 @@ GUARDS = {
     "admin:quotes_quoteflag_add": dict.fromkeys(METHODS, NOBODY),
     "admin:quotes_speakermerge_add": dict.fromkeys(METHODS, NOBODY),
     "admin:quotes_speakermerge_delete": dict.fromkeys(METHODS, NOBODY),
+    # Topics are managed on their pages (services compute their stances); deleting one loses labels.
+    "admin:quotes_topic_add": dict.fromkeys(METHODS, NOBODY),
+    "admin:quotes_topic_delete": dict.fromkeys(METHODS, NOBODY),
+    "admin:quotes_topic_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
+    "admin:quotes_topicbackfill_add": dict.fromkeys(METHODS, NOBODY),  # backfills run through their topic
+    "admin:quotes_topicbackfill_delete": dict.fromkeys(METHODS, NOBODY),
+    "admin:quotes_topicbackfill_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
     "admin:quotes_speakermerge_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
     "admin:authtoken_tokenproxy_change": {**dict.fromkeys(METHODS, "use_admin"), "POST": NOBODY},  # view only
     "admin:*": dict.fromkeys(METHODS, "use_admin"),
@@ -174,6 +186,7 @@ def samples(db):
     quote = stance.quote
     admin = UserFactory(role="admin")
     services.speaker_alias_add(speaker=quote.speaker, alias=quote.speaker.name, by=admin)
+    services.topic_update(topic=stance.topic, name="Sample topic", by=admin)  # a change in its history
     someone = UserFactory()
     Token.objects.create(user=someone)
     merge = services.speaker_merge(source=SpeakerFactory(), target=quote.speaker, by=admin)
@@ -184,6 +197,7 @@ def samples(db):
         "tokenproxy": someone,  # the token admin names a token by its user's id
         "group": Group.objects.create(name="Sample group"),
         "speakermerge": merge, "quoteflag": flag,
+        "topicbackfill": TopicBackfill.objects.create(topic=stance.topic),
     }
 
 
