@@ -523,7 +523,13 @@ def human_stance_labels(*, topic: Topic | None = None) -> QuerySet[Stance]:
 
 WEEK = timedelta(days=7)
 TREND_WEEKS = 8
-REVIEW_SIZE_CACHE_SECONDS = 60
+# The dashboard's costly figures (each scans every quote or stance of a week, or all of them)
+# are kept this long in Django's cache; the articles-by-status counts are always live.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def _cached(name: str, compute):
+    return cache.get_or_set(f"newsdesk:dashboard:{name}", compute, DASHBOARD_CACHE_SECONDS)
 
 
 def article_status_counts() -> dict[str, int]:
@@ -533,9 +539,8 @@ def article_status_counts() -> dict[str, int]:
 
 
 def review_queue_size() -> int:
-    """The review queue's size, cached for a minute: its counts scan every quote and stance."""
-    return cache.get_or_set("newsdesk:review-queue-size", lambda: review_queue_counts().size,
-                            REVIEW_SIZE_CACHE_SECONDS)
+    """The review queue's size (cached: its counts scan every quote and stance)."""
+    return _cached("review-queue-size", lambda: review_queue_counts().size)
 
 
 def _quotes_published(since, until) -> QuerySet[Quote]:
@@ -544,16 +549,17 @@ def _quotes_published(since, until) -> QuerySet[Quote]:
 
 
 def quotes_this_week(*, now) -> int:
-    return _quotes_published(now - WEEK, now).count()
+    """Shown quotes of articles published in the last 7 days (cached)."""
+    return _cached("quotes-this-week", lambda: _quotes_published(now - WEEK, now).count())
 
 
 def top_speakers_this_week(*, now, limit: int = 10) -> list[dict]:
-    """The most-quoted speakers in articles published in the last 7 days: name, slug, count."""
-    return list(
+    """The most-quoted speakers in articles published in the last 7 days: name, slug, count (cached)."""
+    return _cached("top-speakers", lambda: list(
         _quotes_published(now - WEEK, now).filter(speaker__isnull=False).order_by()
         .values("speaker__name", "speaker__slug").annotate(count=Count("pk"))
         .order_by("-count", "speaker__name")[:limit]
-    )
+    ))
 
 
 @dataclass(frozen=True)
@@ -604,6 +610,11 @@ class TopicBalance:
 
 
 def topic_balances(*, now, weeks: int = TREND_WEEKS) -> list[TopicBalance]:
+    """Per active topic, its stances week by week (cached; see `_topic_balances`)."""
+    return _cached(f"topic-balances-{weeks}", lambda: _topic_balances(now, weeks))
+
+
+def _topic_balances(now, weeks: int) -> list[TopicBalance]:
     """Per active topic, its stances in articles published in each of the last `weeks` weeks.
 
     One GROUP BY over the weeks' stances, reached through the article's published_at index; the
