@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def dashboard_counts(request: HttpRequest) -> HttpResponse:
-    """The dashboard's live counts, which it polls with htmx."""
+    """The dashboard's counts, which it polls with htmx (by status live; the rest cached a minute)."""
     return render(request, "quotes/_dashboard_counts.html", _dashboard_counts(timezone.now()))
 
 
@@ -78,12 +78,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "columns": [_sort_column(key, label, sort, unsorted) for key, label in ARTICLE_COLUMNS],
             "outlets": selectors.article_outlets(),
             "problems": [
-                f"{article_filter.filters[name].label} “{request.GET.get(name, '')}”: {error}"
+                f"{_filter_label(article_filter, name)} “{request.GET.get(name, '')}”: {error}"
                 for name, errors in article_filter.errors.items() for error in errors
             ],
         },
         status=400 if article_filter.errors else 200,
     )
+
+
+def _filter_label(filterset, name: str) -> str:
+    return filterset.filters[name].label if name in filterset.filters else "Filters"
 
 
 def _without(params, *names: str) -> str:

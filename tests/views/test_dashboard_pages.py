@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def editor(client_as):
-    cache.clear()  # the review-queue size is cached
     return client_as("editor")
 
 
