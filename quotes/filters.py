@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from quotes.models import Quote, Speaker, Stance, Topic
+from quotes.models import Article, Quote, Speaker, Stance, Topic
 
 # The configuration of Quote.search_vector's trigger (migration 0006).
 SEARCH_CONFIG = "english"
@@ -88,3 +88,48 @@ class QuoteFilter(django_filters.FilterSet):
         if not conditions:
             return queryset
         return queryset.filter(Exists(Stance.objects.filter(quote=OuterRef("pk"), **conditions)))
+
+
+ARTICLE_SORTS = {"title": "title", "outlet": "outlet", "published": "published_at", "quotes": "quote_count",
+                 "status": "status"}
+
+
+class ArticleFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            self.add_error("published_before", "The end date is before the start date.")
+        return cleaned
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """The article list: search in title, outlet and body; outlet, date range and status; a sort."""
+
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    outlet = django_filters.CharFilter(field_name="outlet", lookup_expr="iexact", label="Outlet")
+    published_after = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__gte", label="Published from", widget=QuoteFilter.DATE_INPUT
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__lte", label="Published until", widget=QuoteFilter.DATE_INPUT
+    )
+    status = django_filters.ChoiceFilter(choices=Article.Status.choices, label="Status", empty_label="Any status")
+    sort = django_filters.ChoiceFilter(
+        choices=[(f"{sign}{key}", f"{key} ({'descending' if sign else 'ascending'})")
+                 for key in ARTICLE_SORTS for sign in ("", "-")],
+        method="filter_sort", label="Sort",
+    )
+
+    class Meta:
+        model = Article
+        form = ArticleFilterForm
+        fields = ["q", "outlet", "published_after", "published_before", "status", "sort"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(outlet__icontains=value) | Q(body__icontains=value))
+
+    def filter_sort(self, queryset, name, value):
+        field = ("-" if value.startswith("-") else "") + ARTICLE_SORTS[value.lstrip("-")]
+        # The primary key breaks ties, so pages never repeat or skip an article.
+        return queryset.order_by(field, "-pk")

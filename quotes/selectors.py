@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import chain, zip_longest
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from quotes.filters import QuoteFilter
+from quotes.filters import ArticleFilter, QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
@@ -44,23 +45,34 @@ def _count_per_article(quotes: QuerySet[Quote]) -> Subquery:
     )
 
 
-def article_list(*, search: str = "", status: str = "") -> QuerySet[Article]:
-    shown = Quote.objects.visible()
-    articles = Article.objects.annotate(
-        quote_count=_count_per_article(shown),
+def article_list() -> QuerySet[Article]:
+    """Articles with how many (shown) quotes and speakers each holds, newest first.
+
+    The counts are correlated subqueries: on a page they run for its rows only (PostgreSQL
+    evaluates them after the LIMIT), and sorting by quotes counts through the quote(article) index.
+    """
+    shown = Quote.objects.visible().filter(article=OuterRef("pk")).order_by().values("article")
+    return Article.objects.annotate(
+        quote_count=Coalesce(Subquery(shown.annotate(n=Count("pk")).values("n")), 0),
         speaker_count=Coalesce(
-            Subquery(
-                shown.filter(article=OuterRef("pk"), speaker__isnull=False).order_by().values("article")
-                .annotate(n=Count("speaker", distinct=True)).values("n")
-            ),
-            0, output_field=IntegerField(),
+            Subquery(shown.filter(speaker__isnull=False).annotate(n=Count("speaker", distinct=True)).values("n")), 0
         ),
-    ).defer("body")
-    if search:
-        articles = articles.filter(Q(title__icontains=search) | Q(outlet__icontains=search))
-    if status:
-        articles = articles.filter(status=status)
-    return articles.order_by("-published_at", "-created_at", "-pk")
+    ).defer("body").order_by("-published_at", "-created_at", "-pk")
+
+
+def article_search(*, data: dict | None = None) -> tuple[ArticleFilter, QuerySet[Article]]:
+    """Articles filtered and sorted by the article list's criteria; an invalid value yields none."""
+    article_filter = ArticleFilter(data or None, queryset=article_list())
+    valid = not article_filter.is_bound or article_filter.is_valid()
+    return article_filter, article_filter.qs if valid else Article.objects.none()
+
+
+def article_outlets(*, limit: int = 500) -> list[str]:
+    """The outlets articles came from (for the filter's suggestions), most articles first."""
+    return list(
+        Article.objects.exclude(outlet="").values_list("outlet", flat=True).annotate(n=Count("pk"))
+        .order_by("-n", "outlet")[:limit]
+    )
 
 
 def article_quotes(*, article: Article) -> list[Quote]:
@@ -497,18 +509,7 @@ def review_queue(*, kind: str = "", topic: Topic | None = None, limit: int = 200
     """
     if kind and kind not in REVIEW_KINDS:
         raise ValueError(f"Unknown review kind {kind!r}; use one of {', '.join(REVIEW_KINDS)}.")
-    threshold = settings.NEWSDESK["REVIEW_MIN_CONFIDENCE"]
-    attributions = _unchecked_attributions()
-    sources = {
-        "flag": QuoteFlag.objects.filter(resolved_at=None)
-        .select_related("quote__speaker", "quote__article", "by")
-        .defer("quote__article__body")
-        .order_by("created_at", "pk"),
-        "unattributed": attributions.filter(speaker=None).order_by("-article__published_at", "article", "start"),
-        "low_confidence": attributions.filter(speaker__isnull=False, attribution_confidence__lt=threshold)
-        .order_by("attribution_confidence", "-article__published_at", "article", "start"),
-        "stance": _uncertain_stances(topic),
-    }
+    sources = _review_sources(topic)
     queue = ReviewQueue(counts={name: source.count() for name, source in sources.items()})
     for name in REVIEW_KINDS:
         if kind and name != kind:
@@ -520,6 +521,26 @@ def review_queue(*, kind: str = "", topic: Topic | None = None, limit: int = 200
         else:
             queue.items += [ReviewItem(kind=name, quote=quote) for quote in sources[name][:limit]]
     return queue
+
+
+def review_queue_counts(*, topic: Topic | None = None) -> ReviewQueue:
+    """The review queue's exact size per kind, without loading its items."""
+    return ReviewQueue(counts={name: source.count() for name, source in _review_sources(topic).items()})
+
+
+def _review_sources(topic: Topic | None) -> dict[str, QuerySet]:
+    threshold = settings.NEWSDESK["REVIEW_MIN_CONFIDENCE"]
+    attributions = _unchecked_attributions()
+    return {
+        "flag": QuoteFlag.objects.filter(resolved_at=None)
+        .select_related("quote__speaker", "quote__article", "by")
+        .defer("quote__article__body")
+        .order_by("created_at", "pk"),
+        "unattributed": attributions.filter(speaker=None).order_by("-article__published_at", "article", "start"),
+        "low_confidence": attributions.filter(speaker__isnull=False, attribution_confidence__lt=threshold)
+        .order_by("attribution_confidence", "-article__published_at", "article", "start"),
+        "stance": _uncertain_stances(topic),
+    }
 
 
 def _uncertain_stances(topic: Topic | None) -> QuerySet[Stance]:
@@ -629,3 +650,129 @@ def _export_chunk(chunk: list[tuple], topic: Topic | None) -> list[tuple]:
         by_quote[quote_id].append(tuple(stance))
     empty = (None,) * len(EXPORT_STANCE_FIELDS)
     return [row + stance for row in chunk for stance in by_quote.get(row[0]) or [empty]]
+
+
+# --- Dashboard --------------------------------------------------------------------
+
+WEEK = timedelta(days=7)
+TREND_WEEKS = 8
+# The dashboard's costly figures (each scans every quote or stance of a week, or all of them)
+# are kept this long in Django's cache; the articles-by-status counts are always live.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def _cached(name: str, compute):
+    return cache.get_or_set(f"newsdesk:dashboard:{name}", compute, DASHBOARD_CACHE_SECONDS)
+
+
+def article_status_counts() -> dict[str, int]:
+    """How many articles are in each processing status (one GROUP BY on the status index)."""
+    counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in Article.Status.values}
+
+
+def review_queue_size() -> int:
+    """The review queue's size (cached: its counts scan every quote and stance)."""
+    return _cached("review-queue-size", lambda: review_queue_counts().size)
+
+
+def _quotes_published(since, until) -> QuerySet[Quote]:
+    """Shown quotes of articles published in [since, until) (by the article's published_at index)."""
+    return Quote.objects.visible().filter(article__published_at__gte=since, article__published_at__lt=until)
+
+
+def quotes_this_week(*, now) -> int:
+    """Shown quotes of articles published in the last 7 days (cached)."""
+    return _cached("quotes-this-week", lambda: _quotes_published(now - WEEK, now).count())
+
+
+def top_speakers_this_week(*, now, limit: int = 10) -> list[dict]:
+    """The most-quoted speakers in articles published in the last 7 days: name, slug, count (cached)."""
+    return _cached("top-speakers", lambda: list(
+        _quotes_published(now - WEEK, now).filter(speaker__isnull=False).order_by()
+        .values("speaker__name", "speaker__slug").annotate(count=Count("pk"))
+        .order_by("-count", "speaker__name")[:limit]
+    ))
+
+
+@dataclass(frozen=True)
+class StanceWeek:
+    """One week of a topic's effective stances (the week ends at `until`)."""
+
+    until: object
+    favor: int = 0
+    against: int = 0
+    none: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.favor + self.against + self.none
+
+    @property
+    def net(self) -> int:
+        """Favor minus against, in percent of the week's stances (0 when there are none)."""
+        return round(100 * (self.favor - self.against) / self.total) if self.total else 0
+
+    def share(self, label: str) -> int:
+        return round(100 * getattr(self, label) / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class TopicBalance:
+    """A topic's favor / against / none, week by week, oldest first; the last week is this one."""
+
+    topic: Topic
+    weeks: list[StanceWeek]
+
+    @property
+    def this_week(self) -> StanceWeek:
+        return self.weeks[-1]
+
+    @property
+    def previous_week(self) -> StanceWeek:
+        return self.weeks[-2]
+
+    @property
+    def trend(self) -> int:
+        """How the net stance moved from the previous week to this one, in percentage points."""
+        return self.this_week.net - self.previous_week.net
+
+    @property
+    def peak(self) -> int:
+        return max(week.total for week in self.weeks) or 1
+
+
+def topic_balances(*, now, weeks: int = TREND_WEEKS) -> list[TopicBalance]:
+    """Per active topic, its stances week by week (cached; see `_topic_balances`)."""
+    return _cached(f"topic-balances-{weeks}", lambda: _topic_balances(now, weeks))
+
+
+def _topic_balances(now, weeks: int) -> list[TopicBalance]:
+    """Per active topic, its stances in articles published in each of the last `weeks` weeks.
+
+    One GROUP BY over the weeks' stances, reached through the article's published_at index; the
+    week is counted back from `now` (week 0 is the last 7 days), so it is the same on every database.
+    """
+    topics = list(Topic.objects.filter(is_active=True))
+    since = now - weeks * WEEK
+    counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    rows = (
+        Stance.objects.filter(topic__in=topics, quote__is_rejected=False, quote__article__published_at__gte=since,
+                              quote__article__published_at__lt=now)
+        .order_by().values_list("topic_id", "label", "quote__article__published_at")
+    )
+    # Few articles a week carry many quotes: group by article date in the database, bucket here.
+    for topic_id, label, published, n in rows.annotate(n=Count("pk")):
+        week = min(int((now - published) / WEEK), weeks - 1)
+        counts[(topic_id, week)][label] += n
+    return [
+        TopicBalance(
+            topic=topic,
+            weeks=[
+                StanceWeek(until=now - week * WEEK, **{label: counts[(topic.pk, week)][label]
+                                                        for label in Stance.Label.values})
+                for week in reversed(range(weeks))
+            ],
+        )
+        for topic in topics
+    ]

@@ -5,9 +5,12 @@ from quotes import correction_views, topic_views, views
 app_name = "quotes"
 
 urlpatterns = [
-    path("", views.article_list, name="article_list"),
+    path("", views.dashboard, name="dashboard"),
+    path("dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),
+    path("articles/", views.article_list, name="article_list"),
     path("articles/new/", views.article_create, name="article_create"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/status/", views.article_status, name="article_status"),
     path("articles/<int:pk>/retry/", views.article_retry, name="article_retry"),
     path("stances/<int:pk>/label/", views.stance_label, name="stance_label"),
     path("speakers/", views.speaker_list, name="speaker_list"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,16 +26,91 @@ REVIEW_PAGE_SIZE = 20
 
 @require_safe
 @ability_required("read")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The newsroom at a glance: articles by status, the review queue, this week's quotes and
+    speakers, and where each active topic stands this week against the weeks before."""
+    now = timezone.now()
+    return render(
+        request,
+        "quotes/dashboard.html",
+        {
+            **_dashboard_counts(now),
+            "top_speakers": selectors.top_speakers_this_week(now=now),
+            "balances": selectors.topic_balances(now=now),
+        },
+    )
+
+
+@require_safe
+@ability_required("read")
+def dashboard_counts(request: HttpRequest) -> HttpResponse:
+    """The dashboard's counts, which it polls with htmx (by status live; the rest cached a minute)."""
+    return render(request, "quotes/_dashboard_counts.html", _dashboard_counts(timezone.now()))
+
+
+def _dashboard_counts(now) -> dict:
+    status_counts = selectors.article_status_counts()
+    return {
+        "statuses": [(value, label, status_counts[value]) for value, label in Article.Status.choices],
+        "article_total": sum(status_counts.values()),
+        "review_size": selectors.review_queue_size(),
+        "quotes_this_week": selectors.quotes_this_week(now=now),
+    }
+
+
+ARTICLE_COLUMNS = [("title", "Title"), ("outlet", "Outlet"), ("published", "Published"), ("quotes", "Quotes"),
+                   ("status", "Status")]
+
+
+@require_safe
+@ability_required("read")
 def article_list(request: HttpRequest) -> HttpResponse:
-    """Every article with its processing status and how many quotes it holds."""
-    search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    articles = selectors.article_list(search=search, status=status)
+    """Articles searched (title, outlet, body), filtered (outlet, dates, status) and sorted; an
+    invalid value is a 400 with the page and what is wrong, never every article."""
+    article_filter, articles = selectors.article_search(data=request.GET)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (article_filter.form.cleaned_data.get("sort") if article_filter.is_bound else "") or "-published"
+    unsorted = _without(request.GET, "page", "sort")
     return render(
         request,
         "quotes/article_list.html",
-        {"page": page, "search": search, "status": status, "statuses": Article.Status.choices},
+        {
+            "filter": article_filter,
+            "page": page,
+            "query": _without(request.GET, "page"),
+            "columns": [_sort_column(key, label, sort, unsorted) for key, label in ARTICLE_COLUMNS],
+            "outlets": selectors.article_outlets(),
+            "problems": [
+                f"{_filter_label(article_filter, name)} “{request.GET.get(name, '')}”: {error}"
+                for name, errors in article_filter.errors.items() for error in errors
+            ],
+        },
+        status=400 if article_filter.errors else 200,
     )
+
+
+def _filter_label(filterset, name: str) -> str:
+    return filterset.filters[name].label if name in filterset.filters else "Filters"
+
+
+def _without(params, *names: str) -> str:
+    query = params.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _sort_column(key: str, label: str, sort: str, query: str) -> dict:
+    """A sortable column head: its link toggles the order and keeps every filter."""
+    current = sort.lstrip("-") == key
+    descending = current and sort.startswith("-")
+    next_sort = key if descending or not current else f"-{key}"
+    return {
+        "key": key,
+        "label": label,
+        "url": f"?{query}&sort={next_sort}" if query else f"?sort={next_sort}",
+        "aria_sort": ("descending" if descending else "ascending") if current else "none",
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -65,6 +141,9 @@ def article_page(request: HttpRequest, article: Article) -> HttpResponse:
     quotes = selectors.article_quotes(article=article)
     can_correct = can(request.user, "correct")  # only then are the rejected quotes listed, to restore
     correcting = request.GET.get("correct", "")  # the review queue's "reassign" opens that quote's form
+    topics = list(Topic.objects.filter(is_active=True))
+    asked = request.GET.get("topic", "")
+    shown_topic = next((topic for topic in topics if topic.slug == asked), topics[0] if topics else None)
     return render(
         request,
         "quotes/article_detail.html",
@@ -72,12 +151,29 @@ def article_page(request: HttpRequest, article: Article) -> HttpResponse:
             "article": article,
             "quotes": quotes,
             "segments": selectors.article_body_segments(article=article, quotes=quotes),
-            "topics": Topic.objects.filter(is_active=True),
+            "topics": topics,
+            "shown_topic": shown_topic,  # the highlights are coloured by the stance on this topic
+            "unknown_topic": asked if asked and (shown_topic is None or shown_topic.slug != asked) else "",
             "rejected_quotes": selectors.article_rejected_quotes(article=article) if can_correct else [],
             "stance_labels": Stance.Label.choices,
             "correcting": int(correcting) if correcting.isdigit() else None,
         },
     )
+
+
+@require_safe
+@ability_required("read")
+def article_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article's processing status, polled by its page with htmx while it is pending or
+    processing; once it is done (or failed), the whole workspace is sent in its place, quotes and all."""
+    article = get_object_or_404(Article.objects.defer("body"), pk=pk)
+    if article.is_busy:
+        return render(request, "quotes/_article_status.html", {"article": article})
+    response = article_page(request, Article.objects.get(pk=pk))
+    response["HX-Retarget"] = "#article-workspace"
+    response["HX-Reselect"] = "#article-workspace"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @require_POST

@@ -37,7 +37,10 @@ GUARDS = {
     "password_change": {"GET": LOGGED_IN, "POST": LOGGED_IN},
     "password_change_done": {"GET": LOGGED_IN},
     # Pages
+    "quotes:dashboard": READ,
+    "quotes:dashboard_counts": READ,
     "quotes:article_list": READ,
+    "quotes:article_status": READ,
     "quotes:article_detail": READ,
     "quotes:article_create": {"GET": "ingest", "POST": "ingest"},
     "quotes:article_retry": {"POST": "retry"},
