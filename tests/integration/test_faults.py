@@ -173,8 +173,8 @@ def test_two_tasks_for_one_article_at_once_one_works_and_one_is_a_no_op(workers,
     monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)  # we send them
     same_speaker = OTHER_ARTICLE.replace("Lisbon", "Porto")  # a new speaker two runs meet at once
     articles = [services.article_ingest(text=text) for text in (seed_text, OTHER_ARTICLE, same_speaker)]
-    workers.start(**FAST)
-    workers.start(**FAST)
+    workers.start()  # the default lease: two workers loading the models at once on two cores are slow
+    workers.start()
     for article in articles:
         tasks.article_process.delay(article.pk)
         tasks.article_process.delay(article.pk)
