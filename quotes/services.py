@@ -165,7 +165,7 @@ def article_claim(*, article_id: int, lease: str) -> bool:
         attempts=F("attempts") + 1, error="",
     ):
         return True
-    takeable.update(
+    takeable.filter(attempts__gte=attempts).update(
         status=Article.Status.FAILED, lease_token="", lease_expires_at=None,
         error=f"Processing was interrupted {attempts} times (the worker stopped mid-way); retry to try again.",
     )
