@@ -22,7 +22,8 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Two worker children with one torch thread each: steadier than one child with two threads
-# when the web server or a second article competes for the cores.
+# when the web server or a second article competes for the cores. Celery beat runs the sweep
+# (re-queues what a dead worker or an unreachable broker left behind).
 run: install
 	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0'), socket_connect_timeout=1).ping()" 2>/dev/null; then \
 		echo "Redis answers: a Celery worker processes articles in the background."; \
@@ -37,7 +38,9 @@ run: install
 	NEWSDESK_PASSWORD='$(DEMO_PASSWORD)' $(BIN)/python manage.py create_user '$(DEMO_USER)' --role admin --if-missing || exit 1; \
 	if [ $$eager = false ]; then \
 		STANCE_TORCH_THREADS=1 $(BIN)/celery -A newsdesk worker -Q extraction,stance --concurrency 2 --loglevel INFO & \
-		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		worker=$$!; \
+		mkdir -p var; $(BIN)/celery -A newsdesk beat --loglevel INFO & \
+		beat=$$!; trap "kill $$worker $$beat 2>/dev/null" EXIT INT TERM; \
 	fi; \
 	echo "Newsdesk on http://$(HOST):$(PORT)/ : log in as $(DEMO_USER) / $(DEMO_PASSWORD) (the demo admin; unless you changed its password)"; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

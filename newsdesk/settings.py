@@ -158,14 +158,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A run holds its article for LEASE seconds (and is stopped before that); Redis hands an unacked
+# message (its worker died whole) out again a minute after, and the sweep re-queues what is left.
+TASK_LEASE_SECONDS = env.int("NEWSDESK_LEASE_SECONDS", default=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_LEASE_SECONDS + 60}
 CELERY_TASK_DEFAULT_QUEUE = "extraction"
 CELERY_TASK_ROUTES = {
     "quotes.tasks.article_process": {"queue": "extraction"},
     "quotes.tasks.article_classify": {"queue": "stance"},
     "quotes.tasks.topic_retrain": {"queue": "stance"},
     "quotes.tasks.topic_backfill": {"queue": "stance"},
+    "quotes.tasks.topic_reclassify": {"queue": "stance"},
+    "quotes.tasks.pipeline_sweep": {"queue": "extraction"},
 }
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat"))
 # Embedded mode (`make run` with no Redis answering): tasks run in-process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -188,6 +194,13 @@ NEWSDESK = {
     # a little after the last label of a burst.
     "MIN_LABELS_TO_RETRAIN": env.int("NEWSDESK_MIN_LABELS_TO_RETRAIN", default=10),
     "RETRAIN_DELAY_SECONDS": env.int("NEWSDESK_RETRAIN_DELAY_SECONDS", default=30),
+    # Worker faults: how long a run may hold an article, how many runs may begin before the article
+    # fails, and the sweep (Celery beat) that re-queues what nobody is working on.
+    "LEASE_SECONDS": TASK_LEASE_SECONDS,
+    "MAX_ATTEMPTS": env.int("NEWSDESK_MAX_ATTEMPTS", default=8),
+    "SWEEP_INTERVAL_SECONDS": env.float("NEWSDESK_SWEEP_INTERVAL_SECONDS", default=60),
+    "SWEEP_PENDING_SECONDS": env.int("NEWSDESK_SWEEP_PENDING_SECONDS", default=600),
+    "SWEEP_BATCH": env.int("NEWSDESK_SWEEP_BATCH", default=1000),
     # Where workers keep topic heads read from the database (any local folder).
     "STANCE_HEAD_CACHE": env("NEWSDESK_STANCE_HEAD_CACHE", default=str(BASE_DIR / "var" / "stance-heads")),
     # The review queue lists attributed quotes whose attribution confidence is below this.

@@ -149,6 +149,13 @@ class Article(models.Model):
     error = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=100, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the one run working on it (the Celery task id) and when that claim lapses: only
+    # that run may write its results; another may take over once the lease expired.
+    lease_token = models.CharField(max_length=64, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Runs begun since it was queued.")
+    # When its task was last handed to the broker; empty while the broker could not take it.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A person checked every quote of the article (spans, speakers, none missing): it is gold.
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
@@ -181,6 +188,19 @@ class Article(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.PROCESSING)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Busy, but nobody is on it: its run's lease expired, or its task is not (or long) in the queue."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        now = timezone.now()
+        if self.status == self.Status.PROCESSING:
+            return self.lease_expires_at is not None and self.lease_expires_at < now
+        waited = timedelta(seconds=settings.NEWSDESK["SWEEP_PENDING_SECONDS"])
+        return self.status == self.Status.PENDING and (self.queued_at is None or self.queued_at < now - waited)
 
 
 class QuoteQuerySet(models.QuerySet):

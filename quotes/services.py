@@ -5,21 +5,22 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
-from datetime import datetime
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from quotes import text as textutils
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic, TopicBackfill
-from quotes.permissions import require, require_unless_operator
+from quotes.permissions import can, require, require_unless_operator
 
 if TYPE_CHECKING:  # the model packages load torch and spaCy: import them only where they run
     from quotes import extraction, stance
@@ -51,7 +52,9 @@ def article_ingest(
     `already_stored` set. A trailing `Source : URL` line becomes the url when none is given.
     Raises IngestError for empty or oversize text and for a url that already belongs to a
     different text, PermissionDenied unless `by` may ingest (None: the operator). The article
-    returned carries its status as stored: `failed` when the queue could not be reached.
+    returned carries its state as stored: still `pending`, with no `queued_at` and the reason in
+    `error`, when the queue could not be reached (the sweep queues it once the queue is back).
+    Re-ingesting the text of a failed or stuck article queues it again.
     """
     require_unless_operator(by, "ingest")
     body, source_url = textutils.split_source_line(textutils.normalize_text(text or ""))
@@ -64,6 +67,9 @@ def article_ingest(
     digest = textutils.content_hash(body)
     existing = Article.objects.filter(content_hash=digest).first()
     if existing:
+        if (existing.status == Article.Status.FAILED or existing.is_stuck) and (by is None or can(by, "retry")):
+            article_retry(article=existing, by=by)  # sending it again is asking for another try
+            existing.refresh_from_db()
         existing.already_stored = True
         return existing
     if url and Article.objects.filter(url=url).exists():
@@ -78,9 +84,10 @@ def article_ingest(
             published_at=published_at,
             body=body,
             content_hash=digest,
+            queued_at=timezone.now(),
         )
         _enqueue_processing(article)
-    article.refresh_from_db(fields=["status", "error"])  # an unreachable queue marks it failed on commit
+    article.refresh_from_db(fields=["status", "error", "queued_at"])  # an unreachable queue clears queued_at
     return article
 
 
@@ -134,25 +141,80 @@ def _enqueue_processing(article: Article) -> None:
 # --- Processing -------------------------------------------------------------------
 
 
-def article_process(*, article: Article) -> None:
-    """Extract quotes and speakers from the article and store them, then enqueue stance.
+def _lease_seconds() -> int:
+    return settings.NEWSDESK["LEASE_SECONDS"]
 
+
+def article_claim(*, article_id: int, lease: str) -> bool:
+    """Take the article for the run holding `lease`; False (touch nothing) when another run has it.
+
+    One conditional UPDATE, so two runs can never both win: it moves the article from pending, or
+    from processing whose lease expired (its run died) or is this run's own (a re-delivery of a
+    task whose worker died), to processing under this lease. A run that keeps dying (worker killed,
+    out of memory) fails the article after MAX_ATTEMPTS, instead of looping for ever.
+    """
+    now = timezone.now()
+    takeable = Article.objects.filter(
+        Q(status=Article.Status.PENDING)
+        | Q(status=Article.Status.PROCESSING) & (Q(lease_expires_at__lt=now) | Q(lease_token=lease)),
+        pk=article_id,
+    )
+    attempts = settings.NEWSDESK["MAX_ATTEMPTS"]
+    if takeable.filter(attempts__lt=attempts).update(
+        status=Article.Status.PROCESSING, lease_token=lease, lease_expires_at=now + timedelta(seconds=_lease_seconds()),
+        attempts=F("attempts") + 1, error="",
+    ):
+        return True
+    takeable.filter(attempts__gte=attempts).update(
+        status=Article.Status.FAILED, lease_token="", lease_expires_at=None,
+        error=f"Processing was interrupted {attempts} times (the worker stopped mid-way); retry to try again.",
+    )
+    return False
+
+
+def _lease_lock(article_id: int, lease: str) -> bool:
+    """Inside a transaction: whether the run still holds the article, locking the row until commit."""
+    return (
+        Article.objects.select_for_update()
+        .filter(pk=article_id, status=Article.Status.PROCESSING, lease_token=lease)
+        .exists()
+    )
+
+
+def article_process(*, article: Article, lease: str | None = None) -> bool:
+    """Claim the article, extract quotes and speakers, store them, then hand the lease to stance.
+
+    `lease` is the run's token (the task id; a fresh one when None). Returns False, having
+    changed nothing, when another run holds the article or it is not waiting to be processed.
     Idempotent: quotes are matched by span, so re-running updates them in place, removes the
     ones the extractor no longer finds and never touches a field a human corrected.
     """
     from quotes import extraction
 
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, error="")
+    lease = lease or uuid.uuid4().hex
+    if not article_claim(article_id=article.pk, lease=lease):
+        logger.info("Article %s: not claimed by run %s (another run has it, or it is not pending)", article.pk, lease)
+        return False
     result = extraction.get_extractor(settings.NEWSDESK["SPACY_PIPELINE"]).extract(article.body)
     with transaction.atomic():
+        if not _lease_lock(article.pk, lease):
+            logger.info("Article %s: run %s lost its lease; its results are dropped", article.pk, lease)
+            return False
         speakers = {
             key: speaker
             for key, found in result.speakers.items()
             if (speaker := speaker_resolve(found=found)) is not None
         }
         _quotes_store(article, result.quotes, speakers)
-        Article.objects.filter(pk=article.pk).update(extractor_version=extraction.EXTRACTOR_VERSION)
-        _tasks().article_classify.delay_on_commit(article.pk)
+        stance_lease = uuid.uuid4().hex  # the stance task's id: it carries the claim on
+        Article.objects.filter(pk=article.pk).update(
+            extractor_version=extraction.EXTRACTOR_VERSION, lease_token=stance_lease,
+            lease_expires_at=timezone.now() + timedelta(seconds=_lease_seconds()),
+        )
+        _tasks().article_classify.apply_async_on_commit(
+            (article.pk,), {"lease": stance_lease}, task_id=stance_lease
+        )
+    return True
 
 
 def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], speakers: dict) -> None:
@@ -202,34 +264,65 @@ def _quotes_store(article: Article, found_quotes: Iterable[extraction.Quote], sp
     )
 
 
-def article_classify(*, article: Article) -> None:
-    """Classify every quote of the article on every active topic and mark the article done.
+def article_classify(*, article: Article, lease: str | None = None) -> bool:
+    """Classify every quote of the article on every active topic.
 
+    With `lease` (the pipeline's second step), only while that run holds the article, and then
+    the article is done; False when it does not. Without (a person changed a quote), only
+    re-classifies, leaving an article that a run is processing to that run.
     One Stance per quote and topic; a human label is never overwritten (the model's opinion
     is still recorded beside it).
     """
+    if lease is not None:
+        renewed = Article.objects.filter(pk=article.pk, status=Article.Status.PROCESSING, lease_token=lease).update(
+            lease_expires_at=timezone.now() + timedelta(seconds=_lease_seconds())
+        )
+        if not renewed:
+            logger.info("Article %s: stance run %s holds no lease; nothing to do", article.pk, lease)
+            return False
+        still_mine = lambda: _lease_lock(article.pk, lease)  # noqa: E731
+    elif Article.objects.filter(pk=article.pk, status=Article.Status.PROCESSING).exists():
+        return False  # the run processing it classifies every quote once extraction is done
+    else:
+        still_mine = lambda: True  # noqa: E731
     quotes = list(article.quotes.visible().select_related("speaker"))
     topics = list(Topic.objects.filter(is_active=True))
-    stances_classify(quotes=quotes, topics=topics)
-    Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.DONE, error="", processed_at=timezone.now()
+    if not stances_classify(quotes=quotes, topics=topics, still_mine=still_mine):
+        return False
+    if lease is None:
+        return True
+    return bool(
+        Article.objects.filter(pk=article.pk, status=Article.Status.PROCESSING, lease_token=lease).update(
+            status=Article.Status.DONE, error="", processed_at=timezone.now(), lease_token="", lease_expires_at=None
+        )
     )
 
 
-def stances_classify(*, quotes: list[Quote], topics: list[Topic]) -> None:
+def stances_classify(
+    *, quotes: list[Quote], topics: list[Topic], still_mine: Callable[[], bool] = lambda: True
+) -> bool:
     """Run the stance model on each (quote, topic) pair in batches and record the results.
 
-    A topic with a head fitted on its human labels is classified with that head.
+    A topic with a head fitted on its human labels is classified with that head. The model runs
+    outside any transaction; each topic's results are written in one short one, and only while
+    `still_mine()` (called inside it) holds; False when it stopped holding.
     """
     if not quotes:
-        return
+        return True
     for topic in topics:
         model = _stance_model_for(topic)
         inputs = [_stance_input(quote, topic) for quote in quotes]
         results = model.predict(inputs, batch_size=settings.NEWSDESK["STANCE_BATCH_SIZE"])
         with transaction.atomic():
+            if not still_mine():
+                return False
             for quote, result in zip(quotes, results, strict=True):
                 _stance_record(quote, topic, result, model.model_version)
+    return True
+
+
+class StanceModelError(RuntimeError):
+    """The stance model's weights cannot be loaded; the message says which file and why."""
 
 
 def _stance_input(quote: Quote, topic: Topic) -> stance.StanceInput:
@@ -247,30 +340,47 @@ def _stance_model_for(topic: Topic) -> stance.StanceModel:
     """The shared model, or the topic's own head (cached on disk by content, loaded once per process)."""
     from quotes import stance
 
-    head_path = settings.NEWSDESK["STANCE_HEAD"] or None
-    if topic.stance_head:
-        head = bytes(topic.stance_head)
-        head_path = Path(settings.NEWSDESK["STANCE_HEAD_CACHE"]) / f"topic-{hashlib.sha256(head).hexdigest()[:16]}.pt"
-        if not head_path.exists():
-            head_path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = head_path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(head)
-            temporary.replace(head_path)  # atomic: another worker never reads half a file
+    if not topic.stance_head:
+        return _shared_stance_model()
+    head = bytes(topic.stance_head)
+    head_path = Path(settings.NEWSDESK["STANCE_HEAD_CACHE"]) / f"topic-{hashlib.sha256(head).hexdigest()[:16]}.pt"
+    if not head_path.exists():
+        head_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = head_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(head)
+        temporary.replace(head_path)  # atomic: another worker never reads half a file
     try:
         return stance.get_model(head_path)
     except ValueError as error:
         # A head fitted on an earlier base model: classify with the shared model until the
         # topic is retrained, rather than fail every quote.
         logger.warning("Topic %s: %s; using the shared model", topic.slug, error)
-        return stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None)
+        return _shared_stance_model()
 
 
-def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
+def _shared_stance_model() -> stance.StanceModel:
+    """The shared model (NEWSDESK_STANCE_HEAD or the shipped weights); StanceModelError when unreadable."""
+    from quotes import stance
+
+    path = settings.NEWSDESK["STANCE_HEAD"] or None
+    try:
+        return stance.get_model(path)
+    except Exception as error:  # torch raises many kinds for a missing, truncated or foreign file
+        where = path or "the shipped stance artifact"
+        raise StanceModelError(
+            f"The stance model weights ({where}) cannot be loaded: {type(error).__name__}: {error}. "
+            "Fix NEWSDESK_STANCE_HEAD (or the file), then retry."
+        ) from error
+
+
+def topic_retrain(*, topic: Topic, force: bool = False, reclassify_seconds: float | None = None) -> bool:
     """Fit the topic's stance head on its human labels, then re-classify its other quotes.
 
     Stores the head on the topic with a new model version; human labels are never changed.
     Does nothing (returns False) when there are too few labels, or, unless forced, no new
-    labels since the last fit.
+    labels since the last fit. The fit runs outside any transaction; the head is stored in a
+    short one, and the quotes are re-classified by `topic_reclassify` (for at most
+    `reclassify_seconds`; the rest is left for it to finish).
     """
     from quotes import stance
 
@@ -284,23 +394,47 @@ def topic_retrain(*, topic: Topic, force: bool = False) -> bool:
     if len(labelled) == topic.stance_head_labels and not force:
         return False
     examples = [(_stance_input(record.quote, topic), record.label) for record in labelled]
-    artifact = stance.train_head(examples, base=stance.get_model(settings.NEWSDESK["STANCE_HEAD"] or None),
-                                 topic=topic.description)
+    artifact = stance.train_head(examples, base=_shared_stance_model(), topic=topic.description)
     with tempfile.TemporaryDirectory() as directory:
         path = artifact.save(Path(directory) / "head.pt")
         topic.stance_head = path.read_bytes()
         topic.stance_model_version = artifact.model_version(path)
     topic.stance_head_labels = len(labelled)
-    quotes = list(
-        Quote.objects.visible().filter(stances__topic=topic, stances__source=Stance.Source.MODEL).select_related(
-            "article", "speaker"
-        )
-    )
-    with transaction.atomic():  # readers see the new head and its predictions together
-        topic.save(update_fields=["stance_head", "stance_model_version", "stance_head_labels"])
-        stances_classify(quotes=quotes, topics=[topic])
+    topic.save(update_fields=["stance_head", "stance_model_version", "stance_head_labels"])
     logger.info("Topic %s retrained on %d labels (%s)", topic.slug, len(labelled), topic.stance_model_version)
+    topic_reclassify(topic=topic, max_seconds=reclassify_seconds)
     return True
+
+
+def topic_stale_stances(topic: Topic):
+    """The topic's model-labelled stances that an earlier head (not the topic's current one) gave."""
+    return Stance.objects.filter(topic=topic, source=Stance.Source.MODEL, quote__is_rejected=False).exclude(
+        model_version=topic.stance_model_version
+    )
+
+
+def topic_reclassify(*, topic: Topic, max_seconds: float | None = None, chunk: int = 256) -> int:
+    """Re-classify, with the topic's current head, the quotes an earlier head labelled.
+
+    A chunk at a time, each written in its own short transaction, so readers are never blocked
+    and a run cut short keeps what it did; a newer head stops this run (the next one takes
+    over). Returns how many are left: 0 unless `max_seconds` ran out or the head changed.
+    """
+    import time
+
+    if not topic.stance_head:
+        return 0
+    started, version = time.monotonic(), topic.stance_model_version
+    still_current = lambda: Topic.objects.select_for_update().filter(  # noqa: E731
+        pk=topic.pk, stance_model_version=version
+    ).exists()
+    while ids := list(topic_stale_stances(topic).order_by("quote_id").values_list("quote_id", flat=True)[:chunk]):
+        quotes = list(Quote.objects.filter(pk__in=ids).select_related("article", "speaker"))
+        if not stances_classify(quotes=quotes, topics=[topic], still_mine=still_current):
+            break
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            break
+    return topic_stale_stances(topic).count()
 
 
 def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, model_version: str) -> None:
@@ -328,17 +462,80 @@ def _save_if_changed(instance, values: dict) -> None:
         instance.save()
 
 
-def article_mark_failed(*, article_id: int, error: str) -> None:
-    """Record why processing failed, so the article page shows it and offers a retry."""
-    Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=error[:5000])
+def article_mark_failed(*, article_id: int, error: str, lease: str | None = None) -> None:
+    """Record why processing failed, so the article page shows it and offers a retry.
+
+    With `lease`, only while that run holds the article: a run that lost it fails nothing.
+    """
+    articles = Article.objects.filter(pk=article_id)
+    if lease is not None:
+        articles = articles.filter(lease_token=lease)
+    articles.update(status=Article.Status.FAILED, error=error[:5000], lease_token="", lease_expires_at=None)
 
 
-def article_retry(*, article: Article, by: AbstractBaseUser | None = None) -> None:
-    """Process the article again from the start (after a failure, or a new extractor)."""
+QUEUE_UNREACHABLE = "Queued: the task queue is unreachable; processing starts by itself once it is back."
+
+
+def article_unqueued(*, article_id: int) -> None:
+    """Its task could not reach the queue: it stays pending, says why, and the sweep queues it again."""
+    Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+        queued_at=None, error=QUEUE_UNREACHABLE
+    )
+
+
+def article_retry(*, article: Article, by: AbstractBaseUser | None = None) -> bool:
+    """Process the article again from the start (after a failure, a stop, or a new extractor).
+
+    False (nothing changes) while a run holds a live lease on it: that run is working.
+    """
     require_unless_operator(by, "retry")
+    live = Q(status=Article.Status.PROCESSING, lease_expires_at__gte=timezone.now())
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        if not Article.objects.filter(pk=article.pk).exclude(live).update(
+            status=Article.Status.PENDING, error="", lease_token="", lease_expires_at=None, attempts=0,
+            queued_at=timezone.now(),
+        ):
+            return False
         _enqueue_processing(article)
+    return True
+
+
+def pipeline_sweep() -> dict[str, int]:
+    """Queue again whatever nobody is working on; Celery beat runs it every SWEEP_INTERVAL_SECONDS.
+
+    Articles pending whose task never reached the queue, or was queued longer ago than
+    SWEEP_PENDING_SECONDS; articles processing whose run's lease expired (its worker died);
+    topics with new labels whose retrain never ran, and topics whose re-classification stopped.
+    Duplicates are harmless: a run claims its article or does nothing. Topic backfills idle as
+    long go on from their cursor (a stale batch is a no-op too).
+    """
+    now = timezone.now()
+    quiet = now - timedelta(seconds=settings.NEWSDESK["SWEEP_PENDING_SECONDS"])
+    stuck = Article.objects.filter(
+        Q(status=Article.Status.PENDING) & (Q(queued_at__isnull=True) | Q(queued_at__lt=quiet))
+        | Q(status=Article.Status.PROCESSING, lease_expires_at__lt=now)
+    ).order_by("pk").values_list("pk", flat=True)[: settings.NEWSDESK["SWEEP_BATCH"]]
+    figures = {"articles": 0, "retrains": 0, "reclassifications": 0, "backfills": 0}
+    for article_id in stuck:
+        Article.objects.filter(pk=article_id).update(queued_at=now)
+        if _tasks().article_process.delay(article_id) is not None:
+            figures["articles"] += 1
+    human = Q(stances__source=Stance.Source.HUMAN, stances__quote__is_rejected=False)
+    untrained = (
+        Topic.objects.annotate(labels=Count("stances", filter=human), last=Max("stances__updated_at", filter=human))
+        .filter(labels__gte=settings.NEWSDESK["MIN_LABELS_TO_RETRAIN"], last__lt=quiet)
+        .exclude(labels=F("stance_head_labels"))
+    )
+    for topic_id in untrained.values_list("pk", flat=True):
+        figures["retrains"] += _tasks().topic_retrain.delay(topic_id) is not None
+    with_head = Topic.objects.exclude(stance_head=None).annotate(last=Max("stances__updated_at"))
+    for topic in with_head.filter(last__lt=quiet):  # its re-classification stopped: nothing moved lately
+        if topic_stale_stances(topic).exists():
+            figures["reclassifications"] += _tasks().topic_reclassify.delay(topic.pk) is not None
+    figures["backfills"] = topic_backfills_resume(idle_before=quiet)
+    if any(figures.values()):
+        logger.info("Sweep queued again: %s", figures)
+    return figures
 
 
 # --- Topics -----------------------------------------------------------------------
@@ -509,10 +706,14 @@ def topic_backfill_retry(*, topic: Topic, by: AbstractBaseUser | None) -> TopicB
     return backfill
 
 
-def topic_backfills_resume() -> int:
+def topic_backfills_resume(*, idle_before=None) -> int:
     """Queue the next batch of every unfinished backfill again (a worker starting up calls this:
-    a worker that died took its batch with it). Duplicates of a live chain are no-ops."""
-    backfills = list(TopicBackfill.objects.filter(state__in=TopicBackfill.ACTIVE_STATES, topic__is_active=True))
+    a worker that died took its batch with it; the sweep, for those idle since `idle_before`).
+    Duplicates of a live chain are no-ops."""
+    backfills = TopicBackfill.objects.filter(state__in=TopicBackfill.ACTIVE_STATES, topic__is_active=True)
+    if idle_before is not None:
+        backfills = backfills.filter(updated_at__lt=idle_before)
+    backfills = list(backfills)
     for backfill in backfills:
         _tasks().topic_backfill.delay(backfill.topic_id, backfill.run, backfill.cursor)
     return len(backfills)
@@ -539,18 +740,26 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
     key = normalize_name(found.name)
     if not key:
         return None
-    candidates = list(Speaker.objects.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
-    if " " not in key and len(candidates) > 1:
-        return None
-    speaker = candidates[0] if candidates else None
-    if speaker is None:
-        speaker = Speaker.objects.create(
-            name=found.name[:200],
-            slug=_unique_slug(found.name),
-            role=found.role[:300],
-            is_person=found.is_person,
-        )
-    elif found.role and not speaker.role:
+    for _ in range(3):  # another article's run may create the same speaker at the same moment
+        candidates = list(Speaker.objects.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
+        if " " not in key and len(candidates) > 1:
+            return None
+        speaker = candidates[0] if candidates else None
+        if speaker is not None:
+            break
+        try:
+            with transaction.atomic():  # a savepoint: a slug taken meanwhile fails only this insert
+                speaker = Speaker.objects.create(
+                    name=found.name[:200], slug=_unique_slug(found.name), role=found.role[:300],
+                    is_person=found.is_person,
+                )
+                _alias_remember(speaker, found.name)
+            break
+        except IntegrityError:
+            continue  # look again: the other run's speaker (and its aliases) are committed now
+    else:
+        raise IntegrityError(f"Could not store the speaker {found.name!r}: its address kept being taken.")
+    if found.role and not speaker.role:
         speaker.role = found.role[:300]
         speaker.save(update_fields=["role", "updated_at"])
     for alias in {found.name, *found.aliases}:
@@ -568,7 +777,11 @@ def _alias_remember(speaker: Speaker, alias: str, *, by=None, reason: str = "") 
     record = SpeakerAlias.objects.filter(speaker=speaker, normalized=normalized).first()
     if record is None:
         record = SpeakerAlias(speaker=speaker, normalized=normalized, alias=alias.strip()[:300])
-        _save_recorded(record, by=by, reason=reason or "alias added")
+        try:
+            with transaction.atomic():  # a savepoint: another run may add the same alias meanwhile
+                _save_recorded(record, by=by, reason=reason or "alias added")
+        except IntegrityError:
+            record = SpeakerAlias.objects.get(speaker=speaker, normalized=normalized)
     return record
 
 

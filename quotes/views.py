@@ -122,7 +122,10 @@ def article_create(request: HttpRequest) -> HttpResponse:
         article = form.save(by=request.user)
         if article is not None:
             if article.already_stored:
-                messages.info(request, f"This text is already stored as “{article}”.")
+                messages.info(request, f"This text is already stored as “{article}” ({article.get_status_display()}).")
+            elif article.is_stuck:  # saved, but the task queue is unreachable: say so, not "received"
+                messages.warning(request, f"“{article}” is saved and queued: the task queue is unreachable right "
+                                          "now; processing starts by itself once it is back.")
             else:
                 messages.success(request, f"“{article}” was received; its quotes appear as soon as it is processed.")
             return redirect(article)
@@ -180,8 +183,10 @@ def article_status(request: HttpRequest, pk: int) -> HttpResponse:
 @ability_required("retry")
 def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    services.article_retry(article=article, by=request.user)
-    messages.info(request, "Processing starts again.")
+    if services.article_retry(article=article, by=request.user):
+        messages.info(request, "Processing starts again.")
+    else:
+        messages.info(request, "It is being processed right now.")
     return redirect(article)
 
 

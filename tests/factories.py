@@ -88,3 +88,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(user, create, extracted, **kwargs):
         if extracted:
             permissions.role_grant(user, extracted)
+
+
+def reprocess(article: Article) -> None:
+    """Process an article again as a person asks for it (retry, then the extraction run), in tests
+    whose stance step is stubbed: that step would have finished the first run."""
+    from quotes import services
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DONE, lease_token="", lease_expires_at=None)
+    services.article_retry(article=article)
+    services.article_process(article=article)

@@ -39,18 +39,21 @@ class Workers:
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, **extra_env: str) -> subprocess.Popen:
+    def start(self, *, app_module: str = "newsdesk", beat: bool = False, **extra_env: str) -> subprocess.Popen:
+        """A worker (`app_module`: a test app may wrap the real one); `beat` embeds the sweep's schedule."""
         from newsdesk.celery import app
 
         name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         log_path = self.log_dir / f"{name}.log"
         env = {**os.environ, "DATABASE_URL": _test_database_url(), "CELERY_TASK_ALWAYS_EAGER": "false", **extra_env}
+        beat_options = ["-B", "--schedule", str(self.log_dir / f"{name}.beat")] if beat else []
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "newsdesk", "worker", "-Q", "extraction,stance",
+            [sys.executable, "-m", "celery", "-A", app_module, "worker", "-Q", "extraction,stance",
              "--concurrency", "1", "--hostname", name, "--without-gossip", "--without-mingle",
-             "--loglevel", "INFO"],
+             "--loglevel", "INFO", *beat_options],
             cwd=PROJECT_ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
         )
+        process.log_path = log_path
         self.processes.append(process)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:

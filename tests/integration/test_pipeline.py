@@ -81,9 +81,9 @@ def test_human_labels_retrain_the_topic_in_the_worker(workers, topic, seed_text,
     for record, label in zip(labelled, ["favor", "against", "none"], strict=True):
         services.stance_label(stance_record=record, label=label, by=admin_user, reason="test label")
 
-    def retrained() -> bool:
+    def retrained() -> bool:  # the head is stored first, then its quotes re-classified in short chunks
         topic.refresh_from_db()
-        return topic.stance_head_labels == 3
+        return topic.stance_head_labels == 3 and not services.topic_stale_stances(topic).exists()
 
     wait_for(retrained, timeout=180, what="the worker to retrain the topic")
     model_rows = Stance.objects.filter(topic=topic, source=Stance.Source.MODEL)

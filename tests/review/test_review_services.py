@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 
 from quotes import services
 from quotes.models import Article, QuoteFlag
-from tests.factories import ArticleFactory, QuoteFactory, UserFactory
+from tests.factories import ArticleFactory, QuoteFactory, UserFactory, reprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_an_accepted_quote_survives_re_processing_that_no_longer_finds_it(admin,
     # Not a quote the extractor would find: only the human acceptance keeps it.
     accepted = QuoteFactory(article=article, start=start, end=start + len("met envoys"), speaker=found.speaker)
     services.quote_review(quote=accepted, by=admin)
-    services.article_process(article=article)
+    reprocess(article)
     accepted.refresh_from_db()
     assert accepted.speaker == found.speaker and accepted.corrected_fields == ["speaker"]
     assert article.quotes.count() == 2

@@ -4,8 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from quotes import extraction, selectors, services
-from quotes.models import Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, UserFactory
+from quotes.models import Article, Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
+from tests.factories import (
+    ArticleFactory,
+    QuoteFactory,
+    SpeakerFactory,
+    StanceFactory,
+    TopicFactory,
+    UserFactory,
+    reprocess,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +43,8 @@ def admin():
 def processed():
     article = ArticleFactory(body=BODY, status="pending")
     services.article_process(article=article)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DONE, lease_token="")  # stance, stubbed
+    article.refresh_from_db()
     return article
 
 
@@ -113,7 +123,7 @@ def test_a_corrected_speaker_survives_reprocessing(processed, admin):
     quote = _quote(processed, "door")
     other = SpeakerFactory(name="Piotr Nowak")
     services.quote_reassign(quote=quote, speaker=other, by=admin)
-    services.article_process(article=processed)
+    reprocess(processed)
     quote.refresh_from_db()
     assert quote.speaker == other
 
@@ -135,7 +145,7 @@ def test_a_rejected_quote_is_hidden_everywhere_and_restorable(processed, admin):
 def test_a_rejected_quote_is_never_recreated_by_reprocessing(processed, admin):
     quote = _quote(processed, "door")
     services.quote_reject(quote=quote, by=admin)
-    services.article_process(article=processed)
+    reprocess(processed)
     assert list(processed.quotes.filter(text__contains="door")) == [quote]
     quote.refresh_from_db()
     assert quote.is_rejected
@@ -147,7 +157,7 @@ def test_a_rejected_quote_stays_rejected_when_the_extractor_moves_its_span(proce
     Quote.objects.filter(pk=quote.pk).update(end=quote.end - 1, text=quote.text[:-1])
     quote.refresh_from_db()
     services.quote_reject(quote=quote, by=admin)
-    services.article_process(article=processed)
+    reprocess(processed)
     assert not processed.quotes.visible().filter(text__contains="door").exists()
     assert processed.quotes.filter(text__contains="door").count() == 1
 
@@ -163,7 +173,7 @@ def test_an_added_quote_and_its_speaker_survive_reprocessing(processed, admin):
                                is_direct=False, reason="reported speech the extractor missed")
     assert (added.start, added.end) == (start, end)  # the blanks around the selection are trimmed
     assert added.text == BODY[start:end]
-    services.article_process(article=processed)
+    reprocess(processed)
     added.refresh_from_db()
     assert (added.speaker, added.origin, added.start) == (officials, Quote.Origin.HUMAN, start)
     assert added.history.get().history_user == admin
@@ -182,7 +192,7 @@ def test_a_fixed_span_survives_reprocessing(processed, admin):
     services.quote_respan(quote=quote, start=quote.start + 1, end=quote.end - 2, by=admin, reason="no marks")
     fixed = (quote.start, quote.end, quote.text)
     assert quote.text == "We expect results, not photographs"
-    services.article_process(article=processed)
+    reprocess(processed)
     quote.refresh_from_db()
     assert (quote.start, quote.end, quote.text) == fixed
     assert processed.quotes.filter(text__contains="photographs").count() == 1  # no second copy
@@ -206,7 +216,7 @@ def test_a_human_label_moves_with_its_quote_when_the_extractor_moves_the_span(pr
     extractor_span = (quote.start, quote.end)
     # As stored by an older extractor, which started the span one character later.
     Quote.objects.filter(pk=quote.pk).update(start=quote.start + 1, text=quote.text[1:])
-    services.article_process(article=processed)
+    reprocess(processed)
     quote.refresh_from_db()
     assert (quote.start, quote.end) == extractor_span
     assert quote.stances.get(topic=topic).label == "against"

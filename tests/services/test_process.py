@@ -3,6 +3,7 @@ import pytest
 
 from quotes import extraction, services
 from quotes.models import Article, Quote, Speaker, SpeakerAlias
+from tests.factories import reprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,9 @@ def classify_calls(monkeypatch):
     from quotes import tasks
 
     calls = []
-    monkeypatch.setattr(tasks.article_classify, "delay_on_commit", lambda article_id: calls.append(article_id))
+    monkeypatch.setattr(
+        tasks.article_classify, "apply_async_on_commit", lambda args, *rest, **options: calls.append(args[0])
+    )
     monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)
     return calls
 
@@ -44,7 +47,7 @@ def test_process_stores_quotes_and_speakers_then_enqueues_stance(article, classi
 def test_process_twice_updates_in_place(article):
     services.article_process(article=article)
     first = {(q.pk, q.start, q.end, q.speaker_id) for q in article.quotes.all()}
-    services.article_process(article=article)
+    reprocess(article)
     assert {(q.pk, q.start, q.end, q.speaker_id) for q in article.quotes.all()} == first
     assert Speaker.objects.count() == 1
 
@@ -54,7 +57,7 @@ def test_process_keeps_a_human_speaker_correction(article, admin_user):
     quote = article.quotes.get(text__contains="door")
     other = Speaker.objects.create(name="Piotr Nowak", slug="piotr-nowak")
     services.quote_reassign(quote=quote, speaker=other, by=admin_user, reason="it was the deputy")
-    services.article_process(article=article)
+    reprocess(article)
     quote.refresh_from_db()
     assert quote.speaker == other
     assert quote.corrected_fields == ["speaker"]

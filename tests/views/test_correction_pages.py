@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from quotes import services
 from quotes.models import Quote, Speaker, SpeakerAlias, SpeakerMerge, Stance
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, StanceFactory, TopicFactory, reprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +293,7 @@ def test_admin_rejects_instead_of_deleting_so_reprocessing_does_not_bring_it_bac
     quote = article.quotes.get()
     assert client.post(reverse("admin:quotes_quote_delete", args=[quote.pk]), {"post": "yes"}).status_code == 403
     client.post(reverse("admin:quotes_quote_changelist"), {"action": "reject", "_selected_action": [quote.pk]})
-    services.article_process(article=article)
+    reprocess(article)
     assert list(article.quotes.all()) == [quote]
     assert not article.quotes.visible().exists()
 

@@ -79,4 +79,6 @@ def _outcome(article: Article | None, error: str) -> str:
         return f"already stored ({article.status})"
     if article.status == Article.Status.FAILED:
         return f"failed: {article.error}"
-    return article.status
+    if article.is_stuck:
+        return article.error or "queued"  # saved; the sweep processes it once the queue answers
+    return "queued" if article.status == Article.Status.PENDING else article.status
