@@ -1,0 +1,57 @@
+"""What the API does before the policy and the serializers see a request: a JSON parser with a
+nesting limit, and a throttle for anonymous requests."""
+import io
+import re
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError, Throttled
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import AnonRateThrottle
+
+# A JSON string (skipped whole, in C; an unclosed one runs to the end, so no position is scanned
+# twice) or a bracket: only brackets change the depth.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
+
+
+def json_depth_exceeds(data: bytes, limit: int) -> bool:
+    """Whether the JSON in `data` nests arrays/objects deeper than `limit` (linear, no recursion)."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(data):
+        bracket = token.group()
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif bracket in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+class DepthLimitedJSONParser(JSONParser):
+    """DRF's JSON parser, but JSON nested deeper than API_JSON_MAX_DEPTH is a 400, not a
+    RecursionError (10,000 levels of `[` used to answer 500). The body is bounded already:
+    RequestLimitsMiddleware refused anything over MAX_REQUEST_BYTES."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = stream.read() if stream is not None else b""
+        limit = settings.API_JSON_MAX_DEPTH
+        if json_depth_exceeds(data, limit):
+            raise ParseError(f"The JSON is nested more than {limit} levels deep; no request needs that.")
+        return super().parse(io.BytesIO(data), media_type, parser_context)  # malformed JSON: DRF's 400
+
+
+class AnonymousThrottle(BasePermission):
+    """Counts anonymous requests against the `anon` rate before the policy answers 401.
+
+    DRF throttles only after permissions, so an anonymous request would never be counted; as
+    the first permission class this one throttles (429) those who keep knocking without a login.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if request.user and request.user.is_authenticated:
+            return True
+        throttle = AnonRateThrottle()
+        if not throttle.allow_request(request, view):
+            raise Throttled(wait=throttle.wait())
+        return True
