@@ -44,5 +44,7 @@ class RequestLimitsMiddleware:
                 f"{settings.MAX_QUERY_STRING_CHARS:,}. Use fewer or shorter filters.",
             )
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(query):
-            return error_response(request, 400, "The address contains a NUL character, which no search or name can hold.")
+            return error_response(
+                request, 400, "The address contains a NUL character, which no search or name can hold."
+            )
         return None

@@ -70,7 +70,8 @@ def _bomless_utf16(data: bytes) -> str | None:
     sample = data[:4096]
     if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
         return None
-    for encoding, zeros, others in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+    halves = (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2]))
+    for encoding, zeros, others in halves:
         if zeros.count(0) >= len(zeros) * 0.9 and b"\x00" not in others:
             try:
                 data.decode(encoding)

@@ -127,7 +127,10 @@ def test_decode_bytes_reads_utf16_with_or_without_bom(encoding):
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x00\x01\x02\x03binary\xff\xfe", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", bytes(range(256)), b"\x7fELF\x02\x01\x01\x00"],
+    [
+        b"\x00\x01\x02\x03binary\xff\xfe", b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+        bytes(range(256)), b"\x7fELF\x02\x01\x01\x00",
+    ],
 )
 def test_decode_bytes_refuses_other_binary_files(data):
     with pytest.raises(text.UnreadableInput):
@@ -137,7 +140,8 @@ def test_decode_bytes_refuses_other_binary_files(data):
 def test_html_to_document_keeps_script_out_and_reports_urls_as_found():
     html = """<html><head><link rel="canonical" href="javascript:alert(1)">
     <meta property="og:url" content="javascript:alert(2)"><script>alert(3)</script></head>
-    <body><p onclick="alert(4)">Text with <a href="javascript:alert(5)">a link</a> &lt;script&gt;alert(6)&lt;/script&gt;</p></body></html>"""
+    <body><p onclick="alert(4)">Text with <a href="javascript:alert(5)">a link</a>
+    &lt;script&gt;alert(6)&lt;/script&gt;</p></body></html>"""
     document = text.html_to_document(html)
     assert "alert(3)" not in document.text and "onclick" not in document.text
     assert document.text == "Text with a link <script>alert(6)</script>"  # text, escaped when shown
