@@ -171,13 +171,16 @@ CONTENT_SECURITY_POLICY = {
 
 # Login attempts (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked out for AXES_COOLOFF_TIME; the login page says so (429).
-# `python manage.py axes_reset` lifts every lockout; tests run in transactions that undo theirs.
+# Tests run in transactions that undo their attempts (or call axes.utils.reset()).
 AXES_FAILURE_LIMIT = env.int("NEWSDESK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("NEWSDESK_LOGIN_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsdesk.errors.login_locked_out"
 AXES_VERBOSE = False
+# Not in the admin (whose pages the policy guards model by model): lockouts are lifted with
+# `manage.py axes_reset_username NAME` or `axes_reset`, or expire after the cool-off.
+AXES_ENABLE_ADMIN = False
 
 # --- Request limits -----------------------------------------------------------
 # A request body larger than this (bytes) is refused with 413 before it is read: it covers
@@ -195,7 +198,7 @@ REST_FRAMEWORK = {
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`; the session
     # (the browser, CSRF enforced) second.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "quotes.api_guards.ThrottledTokenAuthentication",  # DRF's, with wrong tokens throttled
         "rest_framework.authentication.SessionAuthentication",
     ],
     # The policy decides every request, reads included; anonymous users may do nothing.

@@ -1,10 +1,11 @@
 """What the API does before the policy and the serializers see a request: a JSON parser with a
-nesting limit, and a throttle for anonymous requests."""
+nesting limit, and a throttle for anonymous requests and wrong tokens."""
 import io
 import re
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError, Throttled
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, ParseError, Throttled
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import AnonRateThrottle
@@ -41,6 +42,32 @@ class DepthLimitedJSONParser(JSONParser):
         return super().parse(io.BytesIO(data), media_type, parser_context)  # malformed JSON: DRF's 400
 
 
+class _AnonymousRate(AnonRateThrottle):
+    """The `anon` rate, keyed by address; its callers know the request has no user yet."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttle_anonymous(request, view=None) -> None:
+    """Count one request without a user against the `anon` rate; over it, 429."""
+    throttle = _AnonymousRate()
+    if not throttle.allow_request(request, view):
+        raise Throttled(wait=throttle.wait())
+
+
+class ThrottledTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, but a wrong token counts against the `anon` rate: guessing
+    tokens gets 429 like any other anonymous knocking."""
+
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            throttle_anonymous(request)
+            raise
+
+
 class AnonymousThrottle(BasePermission):
     """Counts anonymous requests against the `anon` rate before the policy answers 401.
 
@@ -49,9 +76,6 @@ class AnonymousThrottle(BasePermission):
     """
 
     def has_permission(self, request, view) -> bool:
-        if request.user and request.user.is_authenticated:
-            return True
-        throttle = AnonRateThrottle()
-        if not throttle.allow_request(request, view):
-            raise Throttled(wait=throttle.wait())
+        if not (request.user and request.user.is_authenticated):
+            throttle_anonymous(request, view)
         return True
