@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.urls import resolve, reverse
 from rest_framework.authtoken.models import Token
 
-from tests.factories import PASSWORD, UserFactory
 from tests import test_url_policy
+from tests.factories import PASSWORD, UserFactory
 from tests.test_url_policy import EXPECTED_GET, NOBODY, URLS, _guard, _path
 
 samples = test_url_policy.samples  # the URL walk's sample objects, as a fixture here too
