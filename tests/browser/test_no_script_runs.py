@@ -29,7 +29,9 @@ def hostile_article(monkeypatch):
     article = services.article_ingest_file(filename="hostile.html", data=PAGE)
     article.status = Article.Status.DONE
     article.save()
-    speaker = SpeakerFactory(name=f"<img src=x onerror='{PWN}'>", slug="hostile-speaker", role=f"<script>{PWN}</script>")
+    speaker = SpeakerFactory(
+        name=f"<img src=x onerror='{PWN}'>", slug="hostile-speaker", role=f"<script>{PWN}</script>"
+    )
     QuoteFactory(article=article, speaker=speaker, speaker_mention=f"<b onmouseover='{PWN}'>he</b>", cue="said")
     return article
 
@@ -49,6 +51,7 @@ def test_no_script_from_the_input_runs_on_the_article_page(browser, browser_as, 
         browser.switch_to.alert.text  # noqa: B018
     assert browser.find_elements(By.CSS_SELECTOR, "a[href^='javascript' i], iframe, img[src='x'], svg[onload]") == []
     # Our own scripts and styles comply with the Content-Security-Policy: nothing was blocked.
-    violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
+    log = browser.get_log("browser")
+    violations = [entry["message"] for entry in log if "Content Security Policy" in entry["message"]]
     assert violations == []
     assert browser.execute_script("return typeof htmx") == "object"  # htmx loaded from our static files
