@@ -24,8 +24,10 @@ $(VENV)/.installed: requirements.txt
 # Two worker children with one torch thread each: steadier than one child with two threads
 # when the web server or a second article competes for the cores. Celery beat runs the sweep
 # (re-queues what a dead worker or an unreachable broker left behind).
+# The demo runs with DEBUG on (a local key, plain http); production leaves DEBUG unset.
 run: install
-	@if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0'), socket_connect_timeout=1).ping()" 2>/dev/null; then \
+	@export DEBUG=$${DEBUG:-true}; \
+	if $(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0'), socket_connect_timeout=1).ping()" 2>/dev/null; then \
 		echo "Redis answers: a Celery worker processes articles in the background."; \
 		eager=false; \
 	else \

@@ -1,12 +1,16 @@
-"""Newsdesk settings, read from the environment (safe local defaults).
+"""Newsdesk settings, read from the environment (production defaults).
 
 DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS are the ones that
-matter in a deployment; everything else has a sensible default.
+matter in a deployment; everything else has a sensible default. DEBUG is off unless
+set (`make run` and the tests set it); without DEBUG a SECRET_KEY must be given.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,11 +22,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # --- Core -------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-local-development-key-only" if DEBUG else environ.Env.NOTSET,
-)
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production (DEBUG unset or false) needs a long random SECRET_KEY in the "
+            "environment, e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "for local development set DEBUG=true instead (`make run` does)."
+        )
+    SECRET_KEY = "django-insecure-local-development-key-only"  # DEBUG only: never in production
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,11 +49,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "quotes",
 ]
 
 MIDDLEWARE = [
+    # First: refuse oversize, overlong or NUL-laden requests before anything reads them.
+    "newsdesk.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +69,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with newsdesk.errors.login_locked_out.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username/address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -101,14 +123,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# WhiteNoise serves static files in production too. Its finders serve them straight from the
+# apps and static/ even when nobody ran `collectstatic` (whose manifest storage would turn every
+# page into a 500 when the manifest is missing); a collected, compressed STATIC_ROOT is served too.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = True
 
 # --- Security (strict unless DEBUG) -------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -120,20 +146,77 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "newsdesk.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline <script>, no on*= handlers, no eval. Inline style *attributes* stay allowed
+# (style-src-attr): the stance bars set their widths that way, and an attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login attempts (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is locked out for AXES_COOLOFF_TIME; the login page says so (429).
+# Tests run in transactions that undo their attempts (or call axes.utils.reset()).
+AXES_FAILURE_LIMIT = env.int("NEWSDESK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("NEWSDESK_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsdesk.errors.login_locked_out"
+AXES_VERBOSE = False
+# Not in the admin (whose pages the policy guards model by model): lockouts are lifted with
+# `manage.py axes_reset_username NAME` or `axes_reset`, or expire after the cool-off.
+AXES_ENABLE_ADMIN = False
+
+# --- Request limits -----------------------------------------------------------
+# A request body larger than this (bytes) is refused with 413 before it is read: it covers
+# the largest upload (MAX_UPLOAD_BYTES) and the largest paste (MAX_ARTICLE_CHARS, form-encoded).
+MAX_REQUEST_BYTES = env.int("NEWSDESK_MAX_REQUEST_BYTES", default=10_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("NEWSDESK_MAX_FIELDS", default=1000)
+# A query string longer than this (characters) is refused with 414.
+MAX_QUERY_STRING_CHARS = env.int("NEWSDESK_MAX_QUERY_STRING_CHARS", default=8000)
+# JSON sent to the API nested deeper than this is refused with 400 (Python's parser would recurse).
+API_JSON_MAX_DEPTH = env.int("NEWSDESK_API_JSON_MAX_DEPTH", default=32)
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`; the session
     # (the browser, CSRF enforced) second.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "quotes.api_guards.ThrottledTokenAuthentication",  # DRF's, with wrong tokens throttled
         "rest_framework.authentication.SessionAuthentication",
     ],
     # The policy decides every request, reads included; anonymous users may do nothing.
-    "DEFAULT_PERMISSION_CLASSES": ["quotes.permissions.PolicyPermission"],
-    # Per user (anonymous requests are refused before any throttle counts them).
+    # Anonymous requests are counted (and throttled, 429) before the policy refuses them (401),
+    # so guessing tokens is slow too.
+    "DEFAULT_PERMISSION_CLASSES": ["quotes.api_guards.AnonymousThrottle", "quotes.permissions.PolicyPermission"],
+    # Per user, token or session alike.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env("NEWSDESK_API_USER_RATE", default="6000/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("NEWSDESK_API_USER_RATE", default="6000/hour"),
+        "anon": env("NEWSDESK_API_ANON_RATE", default="60/minute"),
+    },
+    # JSON with a nesting limit, forms and multipart; nothing else.
+    "DEFAULT_PARSER_CLASSES": [
+        "quotes.api_guards.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -218,4 +301,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }

@@ -13,6 +13,10 @@ from rest_framework.response import Response
 from quotes import selectors, services
 from quotes.filters import QuoteFilter
 from quotes.models import Article, Quote, Speaker, Stance, Topic
+from quotes.permissions import can
+
+# What the API tells a non-admin about a failure; the exception text is for admins (and the log).
+FAILURE_SUMMARY = "Processing failed; retry it, and if it fails again an admin can see why."
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
@@ -55,6 +59,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     text = serializers.CharField(write_only=True, trim_whitespace=False)
+    error = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -74,6 +79,11 @@ class ArticleSerializer(serializers.ModelSerializer):
             )
         except services.IngestError as error:
             raise ValidationError({"text": [str(error)]}) from error
+
+    def get_error(self, article: Article) -> str:
+        if not article.error or can(self.context["request"].user, "use_admin"):
+            return article.error
+        return FAILURE_SUMMARY
 
 
 class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -57,13 +57,17 @@ def article_ingest(
     Re-ingesting the text of a failed or stuck article queues it again.
     """
     require_unless_operator(by, "ingest")
-    body, source_url = textutils.split_source_line(textutils.normalize_text(text or ""))
+    text = textutils.normalize_text(text or "")
+    limit = settings.NEWSDESK["MAX_ARTICLE_CHARS"]
+    if len(text) > limit:  # before any parsing, so an oversize paste costs nothing more
+        raise IngestError(f"The article is {len(text):,} characters long; the limit is {limit:,}.")
+    body, source_url = textutils.split_source_line(text)
     if not body:
         raise IngestError("The article has no text.")
-    limit = settings.NEWSDESK["MAX_ARTICLE_CHARS"]
-    if len(body) > limit:
-        raise IngestError(f"The article is {len(body):,} characters long; the limit is {limit:,}.")
-    url = (url or "").strip() or source_url
+    url = (url or "").strip()
+    if url and not textutils.web_url(url):
+        raise IngestError(f"The url must be an http:// or https:// address, not “{url[:100]}”.")
+    url = url or source_url
     digest = textutils.content_hash(body)
     existing = Article.objects.filter(content_hash=digest).first()
     if existing:
@@ -116,7 +120,7 @@ def article_ingest_file(
         return article_ingest(
             text=document.text,
             title=title or document.title,
-            url=url or document.url,
+            url=url or textutils.web_url(document.url),  # a page's own link is dropped unless http(s)
             published_at=published_at or document.published_at,
             by=by,
         )

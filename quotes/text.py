@@ -26,21 +26,29 @@ class ParsedDocument:
     published_at: datetime | None = None
 
 
-# A trailing "Source : https://..." line, as news clippings often carry.
-_SOURCE_LINE = re.compile(r"\n[ \t]*Source\s*:\s*(?P<url>https?://\S+)[ \t]*\s*$", re.IGNORECASE)
+# A trailing "Source : https://..." line, as news clippings often carry. It is matched on one
+# line of a bounded tail, with no two neighbouring parts able to take the same characters, so
+# the match is linear in the tail (the old pattern on the whole text backtracked quadratically).
+SOURCE_LINE_TAIL = 2000
+_SOURCE_LINE = re.compile(r"[ \t]*Source[ \t]*:[ \t]*(?P<url>https?://\S+)", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    """Decode an uploaded file: UTF-8 (with or without BOM), UTF-16 (with BOM, or plainly
+    UTF-16 by its zero bytes), else Windows-1252 (which reads Latin-1 text the same).
 
     Binary files (images, PDFs, archives) are refused rather than turned into mojibake.
     """
+    if data.startswith(b"%PDF-"):
+        raise UnreadableInput("The file is a PDF, not text; copy its text into a .txt file or paste it.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise UnreadableInput("The file looks like UTF-16 but cannot be decoded.") from error
+    elif (encoding := _bomless_utf16(data)) is not None:
+        text = data.decode(encoding)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -56,6 +64,23 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the zero bytes fall on every other byte, as in UTF-16 text
+    of Latin script without a BOM; None otherwise (binary data has its zeros anywhere)."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
+        return None
+    halves = (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2]))
+    for encoding, zeros, others in halves:
+        if zeros.count(0) >= len(zeros) * 0.9 and b"\x00" not in others:
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
+
+
 def normalize_text(text: str) -> str:
     """Unify line endings and Unicode composition; offsets are taken on the result."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -63,11 +88,30 @@ def normalize_text(text: str) -> str:
 
 
 def split_source_line(text: str) -> tuple[str, str]:
-    """Split a trailing `Source : URL` line off the text: (text without it, url or "")."""
-    match = _SOURCE_LINE.search(text)
+    """Split a trailing `Source : URL` line off the text: (text without it, url or "").
+
+    Only the last line counts, and only when it starts within the last SOURCE_LINE_TAIL
+    characters: the time taken never depends on how long the text is.
+    """
+    end = len(text.rstrip())
+    line_start = text.rfind("\n", max(0, end - SOURCE_LINE_TAIL), end)
+    if line_start == -1:
+        return text, ""
+    match = _SOURCE_LINE.fullmatch(text, line_start + 1, end)
     if not match:
         return text, ""
-    return text[: match.start()].rstrip(), match.group("url")
+    return text[:line_start].rstrip(), match.group("url")
+
+
+def web_url(value: str | None) -> str:
+    """The url when it is an http(s) address with a host, else "": a `javascript:` or `data:`
+    link found in an uploaded page must never become a link on ours."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+        return value if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
 
 
 def content_hash(text: str) -> str:

@@ -2,8 +2,10 @@
 import io
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
 from quotes import permissions
@@ -11,6 +13,11 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "ink-and-paper-42"
+
+
+def authenticate(**credentials):
+    """Log in as the login page does: with a request (django-axes refuses to judge without one)."""
+    return django_authenticate(RequestFactory().post("/accounts/login/"), **credentials)
 
 
 def _create(*args, **options) -> str:

@@ -94,3 +94,36 @@ def test_ingest_file_refuses_unreadable_input_with_a_clear_message(enqueued, fil
     with pytest.raises(services.IngestError, match=message):
         services.article_ingest_file(filename=filename, data=data)
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_oversize_text_is_refused_before_the_source_line_is_parsed(enqueued, settings, monkeypatch):
+    """Issue 13: the quadratic Source-line match ran on the whole text before the length check."""
+    from quotes import text as textutils
+
+    settings.NEWSDESK = {**settings.NEWSDESK, "MAX_ARTICLE_CHARS": 1000}
+    parsed = []
+    monkeypatch.setattr(textutils, "split_source_line", lambda text: parsed.append(text) or (text, ""))
+    with pytest.raises(services.IngestError, match="the limit is 1,000"):
+        services.article_ingest(text="Body.\nSource: http://x" + " " * 5000 + "y")
+    assert parsed == [] and not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_issues_pathological_source_line_is_ingested_quickly(enqueued):
+    import time
+
+    started = time.perf_counter()
+    article = services.article_ingest(text="“We met,” she said.\nSource: http://x" + " " * 100_000 + "y")
+    assert time.perf_counter() - started < 5  # 30 s and a killed worker before; milliseconds now
+    assert article.url == "" and article.body.endswith("y")
+
+
+@pytest.mark.django_db
+def test_an_ingested_source_line_must_be_http_and_a_typed_url_is_checked(enqueued):
+    article = services.article_ingest(text="“Yes,” he said.\nSource : https://news.example/yes")
+    assert (article.url, article.body) == ("https://news.example/yes", "“Yes,” he said.")
+    with pytest.raises(services.IngestError, match="http:// or https://"):
+        services.article_ingest(text="“No,” he said.", url="javascript:alert(1)")
+    kept = services.article_ingest(text="“Maybe,” he said.\nSource: javascript:alert(1)")
+    assert kept.url == "" and kept.body.endswith("javascript:alert(1)")

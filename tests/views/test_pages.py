@@ -57,10 +57,13 @@ def test_article_detail_highlights_quotes_with_speaker_and_stance(client, stance
     assert "stance-favor" in html
 
 
-def test_article_detail_of_failed_article_shows_the_error_and_a_retry(client):
+def test_article_detail_of_failed_article_shows_the_error_to_admins_a_summary_to_others(client_as):
     article = ArticleFactory(status=Article.Status.FAILED, error="RuntimeError: model missing")
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = client_as("admin").get(article.get_absolute_url()).content.decode()
     assert "RuntimeError: model missing" in html
+    assert reverse("quotes:article_retry", args=[article.pk]) in html
+    html = client_as("editor").get(article.get_absolute_url()).content.decode()
+    assert "Processing failed" in html and "RuntimeError" not in html  # exception text stays with admins
     assert reverse("quotes:article_retry", args=[article.pk]) in html
 
 
