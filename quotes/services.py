@@ -270,6 +270,7 @@ def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, mode
         "score_favor": result.scores["favor"],
         "score_against": result.scores["against"],
         "score_none": result.scores["none"],
+        "relevance": result.relevance,
         "model_version": model_version,
     }
     if record.source == Stance.Source.MODEL:

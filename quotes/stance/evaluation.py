@@ -68,6 +68,7 @@ def result_row(row_id: Any, result: StanceResult) -> dict[str, Any]:
         "id": row_id,
         "stance": result.label,
         "scores": {label: round(result.scores[label], 6) for label in LABELS},
+        "relevance": result.relevance,
     }
     if result.none_kind:
         out["none_kind"] = result.none_kind

@@ -70,6 +70,12 @@ class StanceResult:
     scores: dict[str, float]  # favor/against/none, sum to 1
     none_kind: str = ""  # "neutral" | "off_topic" | "" - inner split of none (set when label is none)
 
+    @property
+    def relevance(self) -> str:
+        """"off_topic" when the quote is not about the topic; "on_topic" otherwise (favor, against, or
+        neutral talk about it). Both kinds of none are shown as none; this keeps them apart."""
+        return "off_topic" if self.none_kind == "off_topic" else "on_topic"
+
 
 def default_num_threads() -> int:
     """Threads for torch: STANCE_TORCH_THREADS wins; else all cores up to 2.
