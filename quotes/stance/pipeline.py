@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .corpora import argq_examples, newsmtsc_examples, perspectrum_examples, snli_examples
 from .data import (
     Example,
     add_negated_motions,
@@ -72,6 +73,72 @@ def training_examples(
         "news_weight": NEWS_WEIGHT,
     }
     return examples, weights, info
+
+
+# Recipe "real-news" (newsdesk-stance/3): what each source contributes to the stance stage, and its weight.
+# In-domain real news counts 3x; the debate corpora teach direction toward a claim on many topics.
+MIX = {
+    "argkp_per_topic_label": 20,
+    "negated_motion_fraction": 0.5,
+    "restated_motion_fraction": 0.5,
+    "none_pairs_per_text": 0.5,
+    "argq_per_topic_label": 15,
+    "perspectrum_per_claim": 4,
+    "newsmtsc_limit": 2000,
+    "real_news_weight": 3.0,
+}
+
+
+def real_news_mixture(
+    data_dir: str | Path,
+    real_news_dir: str | Path,
+    news_path: str | Path | None = None,
+    seed: int = 0,
+) -> tuple[list[Example], list[float], dict[str, Any]]:
+    """The stance stage's examples: IBM claim stance train + ArgKP (as before, smaller), ArgQ-30k train,
+    Perspectrum train, NewsMTSC train (voiced evaluations only, see corpora), the real-news train split
+    with its extra none items (weight 3), and optionally the team's synthetic news train split (weight 3)."""
+    debate, _, _ = training_examples(
+        data_dir,
+        None,
+        seed,
+        argkp_per_topic_label=MIX["argkp_per_topic_label"],
+        negated_motion_fraction=MIX["negated_motion_fraction"],
+        restated_motion_fraction=MIX["restated_motion_fraction"],
+        none_pairs_per_text=MIX["none_pairs_per_text"],
+    )
+    parts: dict[str, list[Example]] = {
+        "ibm_claim_stance+argkp": debate,
+        "argq30k": argq_examples(data_dir, MIX["argq_per_topic_label"], seed),
+        "perspectrum": perspectrum_examples(data_dir, "train", MIX["perspectrum_per_claim"], seed),
+        "newsmtsc": newsmtsc_examples(data_dir, "train", MIX["newsmtsc_limit"], seed),
+    }
+    real_news_dir = Path(real_news_dir)
+    weighted = {"real_news": news_examples(news_rows(real_news_dir / "train.jsonl"))
+                + news_examples(news_rows(real_news_dir / "train.extra_none.jsonl"))}
+    if news_path:
+        weighted["synthetic_news"] = news_examples(news_rows(news_path, "train"))
+    examples: list[Example] = []
+    weights: list[float] = []
+    for name, part in {**parts, **weighted}.items():
+        examples += part
+        weights += [MIX["real_news_weight"] if name in weighted else 1.0] * len(part)
+    sizes = {name: len(part) for name, part in {**parts, **weighted}.items()}
+    info = {"recipe": "real-news", "mix": dict(MIX), "sizes": sizes}
+    return examples, weights, info
+
+
+# Stage 1: natural-language inference as stance (hypothesis = topic), one epoch over 100k SNLI pairs.
+NLI_CONFIG = {"epochs": 1.0, "max_minutes": 60.0}
+
+
+def nli_member(snli_path: str | Path, config: BaseTrainingConfig | None = None, **run: Any) -> dict[str, Any]:
+    """Pre-train a member on SNLI (entailment/contradiction/neutral -> favor/against/neutral, plus
+    off-topic pairs): what the stance members start from. run: train_member's checkpoint options."""
+    config = dataclasses.replace(config or BaseTrainingConfig(), **NLI_CONFIG)
+    examples = snli_examples(snli_path, seed=config.seed)
+    log.info("NLI pre-training on %d pairs", len(examples))
+    return train_member(examples, config, **run)
 
 
 def train_shipped_artifact(
