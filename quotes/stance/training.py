@@ -217,9 +217,10 @@ def train_member(
             elapsed = time.monotonic() - started
             log.info("step %d/%d loss %.4f (%.0fs)", step, total_steps, running_loss / config.log_every, elapsed)
             running_loss = 0.0
-        if checkpoint and step % checkpoint_every == 0 and step < len(schedule):
+        timed_out = time.monotonic() - started > config.max_minutes * 60
+        if checkpoint and (step % checkpoint_every == 0 or step == len(schedule) or timed_out):
             _save_checkpoint(Path(checkpoint), encoder, head, optimizer, scheduler, step, time.monotonic() - started)
-        if time.monotonic() - started > config.max_minutes * 60:
+        if timed_out:
             log.warning("time box of %.0f min reached at step %d/%d", config.max_minutes, step, total_steps)
             break
 

@@ -107,3 +107,19 @@ def test_argq_and_perspectrum_use_the_training_splits_and_keep_ibm_test_debates_
         ("No", "Claim 1", "against"),
         ("Yes", "Claim 1", "favor"),
     ]
+
+
+def test_unrelated_quotes_are_put_on_another_topic_once_each_with_gold_none() -> None:
+    from quotes.stance.pipeline import UNRELATED_TOPICS, unrelated_examples
+
+    rows = [
+        {"text": "We will build the wall.", "topic": "immigration", "stance": "favor", "speaker": "A"},
+        {"text": "We will build the wall.", "topic": "Trump as president", "stance": "favor", "speaker": "A"},
+        {"text": "Taxes are too high.", "topic": "tax cuts", "stance": "favor", "context": "He said taxes are too high."},
+    ]
+    examples = unrelated_examples(rows)
+    assert [(item.text, item.topic, label) for item, label in examples] == [
+        ("We will build the wall.", UNRELATED_TOPICS[0], "off_topic"),
+        ("Taxes are too high.", UNRELATED_TOPICS[0], "off_topic"),
+    ]
+    assert examples[1][0].context == "He said taxes are too high."

@@ -58,3 +58,20 @@ def test_trained_members_save_and_load_as_one_artifact(tmp_path) -> None:
     assert model.metadata["n_members"] == 2 and model.metadata["note"] == "test"
     results = model.predict(ITEMS)
     assert len(results) == 3 and all(sum(r.scores.values()) == pytest.approx(1.0) for r in results)
+
+
+def test_a_run_resumed_from_its_checkpoint_ends_where_an_unbroken_run_ends(tmp_path) -> None:
+    import torch
+
+    examples = [(item, label) for item, label in zip(ITEMS, ("favor", "against", "off_topic"), strict=True)] * 4
+    config = BaseTrainingConfig(epochs=1, batch_size=3, log_every=1)
+    unbroken = train_member(examples, config)
+    checkpoint = tmp_path / "member.ckpt"
+    stopped = train_member(examples, config, checkpoint=checkpoint, checkpoint_every=1, max_steps=2)
+    assert stopped["metadata"]["steps"] == 2
+    resumed = train_member(examples, config, checkpoint=checkpoint)
+    assert resumed["metadata"]["steps"] == unbroken["metadata"]["steps"] == 4
+    for part in ("lora", "norms", "head"):
+        for key, tensor in unbroken[part].items():
+            assert torch.allclose(resumed[part][key].float(), tensor.float(), atol=1e-3), key
+    assert not torch.equal(stopped["head"]["1.weight"], unbroken["head"]["1.weight"])
