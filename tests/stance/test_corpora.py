@@ -115,7 +115,12 @@ def test_unrelated_quotes_are_put_on_another_topic_once_each_with_gold_none() ->
     rows = [
         {"text": "We will build the wall.", "topic": "immigration", "stance": "favor", "speaker": "A"},
         {"text": "We will build the wall.", "topic": "Trump as president", "stance": "favor", "speaker": "A"},
-        {"text": "Taxes are too high.", "topic": "tax cuts", "stance": "favor", "context": "He said taxes are too high."},
+        {
+            "text": "Taxes are too high.",
+            "topic": "tax cuts",
+            "stance": "favor",
+            "context": "He said taxes are too high.",
+        },
     ]
     examples = unrelated_examples(rows)
     assert [(item.text, item.topic, label) for item, label in examples] == [
