@@ -129,11 +129,11 @@ def real_news_mixture(
     return examples, weights, info
 
 
-# Stage 1: natural-language inference as stance (hypothesis = topic), one epoch over 100k SNLI pairs.
-# (the first NLI_STEPS steps of that epoch's schedule: what fitted in the time we had, see MODEL_CARD.md).
+# Optional stage 1 (train_stance --snli PATH; not in the shipped artifact, see MODEL_CARD.md): natural-language
+# inference as stance (hypothesis = topic) over 100k SNLI pairs, the first NLI_STEPS steps of one epoch's schedule.
 NLI_CONFIG = {"epochs": 1.0, "max_minutes": 600.0}
-NLI_STEPS = 1700
-# The stance stage of recipe "real-news": two epochs of the mixture, from the NLI member.
+NLI_STEPS = 1000
+# The stance stage of recipe "real-news": two passes over the mixture.
 REAL_NEWS_CONFIG = {"epochs": 2.0, "max_minutes": 600.0, "members": 1}
 
 
@@ -162,8 +162,8 @@ def train_shipped_artifact(
     """Train config.members members, member k with everything seeded by seed + k (its sample of the
     data, its none pairs, its order), fit the relevance expert on the first member's data, save.
 
-    recipe "real-news" (shipped): NLI pre-training on SNLI (when snli_path is given), then each member
-    fine-tuned from it on real_news_mixture (news_path: the synthetic news train split, or None).
+    recipe "real-news" (shipped): each member trained on real_news_mixture (news_path: the synthetic news
+    train split, or None); with snli_path, from an NLI pre-trained member instead of the plain encoder.
     recipe "debate": the previous artifact's recipe (training_examples; overrides are its knobs).
     checkpoint_dir: every stage saves and resumes there (a killed run picks up where it stopped).
     """

@@ -109,7 +109,6 @@ def test_support_phrased_with_negative_words() -> None:
     assert model.predict([StanceInput(text=text, topic=PARK)])[0].label == "favor"
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness: 'must stop' read as agreeing with a topic about ending a war")
 def test_a_call_to_stop_the_talks_opposes_them() -> None:
     quote = "“The talks are a betrayal and must stop now,”"
     item = StanceInput(text=quote, topic="the U.S.–Russia talks on ending the war in Ukraine",

