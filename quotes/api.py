@@ -39,8 +39,8 @@ class StanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stance
-        fields = ["id", "topic", "label", "source", "model_label", "scores", "model_version"]
-        read_only_fields = ["source", "model_label", "model_version"]
+        fields = ["id", "topic", "label", "source", "model_label", "scores", "relevance", "model_version"]
+        read_only_fields = ["source", "model_label", "relevance", "model_version"]
 
     def get_scores(self, stance: Stance) -> dict[str, float]:
         return {"favor": stance.score_favor, "against": stance.score_against, "none": stance.score_none}

@@ -309,6 +309,10 @@ class Stance(models.Model):
         MODEL = "model", "Model"
         HUMAN = "human", "Human"
 
+    class Relevance(models.TextChoices):
+        ON_TOPIC = "on_topic", "About the topic"
+        OFF_TOPIC = "off_topic", "Not about the topic"
+
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="stances")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="stances")
     label = models.CharField(max_length=10, choices=Label.choices)
@@ -317,6 +321,9 @@ class Stance(models.Model):
     score_favor = models.FloatField(default=0.0)
     score_against = models.FloatField(default=0.0)
     score_none = models.FloatField(default=0.0)
+    # The model's reading of whether the quote is about the topic at all: a none can be neutral talk
+    # about the topic (on_topic) or not about it (off_topic). Both are shown as none.
+    relevance = models.CharField(max_length=10, choices=Relevance.choices, blank=True)
     model_version = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -661,7 +661,8 @@ TREND_WEEKS = 8
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def _cached(name: str, compute):
+def _dashboard_cached(name: str, compute):
+    """`compute()`, kept DASHBOARD_CACHE_SECONDS (not under the data stamp: these figures may lag a minute)."""
     return cache.get_or_set(f"newsdesk:dashboard:{name}", compute, DASHBOARD_CACHE_SECONDS)
 
 
@@ -673,7 +674,7 @@ def article_status_counts() -> dict[str, int]:
 
 def review_queue_size() -> int:
     """The review queue's size (cached: its counts scan every quote and stance)."""
-    return _cached("review-queue-size", lambda: review_queue_counts().size)
+    return _dashboard_cached("review-queue-size", lambda: review_queue_counts().size)
 
 
 def _quotes_published(since, until) -> QuerySet[Quote]:
@@ -683,12 +684,12 @@ def _quotes_published(since, until) -> QuerySet[Quote]:
 
 def quotes_this_week(*, now) -> int:
     """Shown quotes of articles published in the last 7 days (cached)."""
-    return _cached("quotes-this-week", lambda: _quotes_published(now - WEEK, now).count())
+    return _dashboard_cached("quotes-this-week", lambda: _quotes_published(now - WEEK, now).count())
 
 
 def top_speakers_this_week(*, now, limit: int = 10) -> list[dict]:
     """The most-quoted speakers in articles published in the last 7 days: name, slug, count (cached)."""
-    return _cached("top-speakers", lambda: list(
+    return _dashboard_cached("top-speakers", lambda: list(
         _quotes_published(now - WEEK, now).filter(speaker__isnull=False).order_by()
         .values("speaker__name", "speaker__slug").annotate(count=Count("pk"))
         .order_by("-count", "speaker__name")[:limit]
@@ -744,7 +745,7 @@ class TopicBalance:
 
 def topic_balances(*, now, weeks: int = TREND_WEEKS) -> list[TopicBalance]:
     """Per active topic, its stances week by week (cached; see `_topic_balances`)."""
-    return _cached(f"topic-balances-{weeks}", lambda: _topic_balances(now, weeks))
+    return _dashboard_cached(f"topic-balances-{weeks}", lambda: _topic_balances(now, weeks))
 
 
 def _topic_balances(now, weeks: int) -> list[TopicBalance]:

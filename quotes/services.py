@@ -447,6 +447,7 @@ def _stance_record(quote: Quote, topic: Topic, result: stance.StanceResult, mode
         "score_favor": result.scores["favor"],
         "score_against": result.scores["against"],
         "score_none": result.scores["none"],
+        "relevance": result.relevance,
         "model_version": model_version,
     }
     # One write (and one history row) for a new stance.

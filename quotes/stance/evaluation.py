@@ -68,6 +68,7 @@ def result_row(row_id: Any, result: StanceResult) -> dict[str, Any]:
         "id": row_id,
         "stance": result.label,
         "scores": {label: round(result.scores[label], 6) for label in LABELS},
+        "relevance": result.relevance,
     }
     if result.none_kind:
         out["none_kind"] = result.none_kind
@@ -80,12 +81,36 @@ def classify_file(model: StanceModel, input_path: str | Path, output_path: str |
     return len(rows)
 
 
-def evaluate_gold_file(model: StanceModel, gold_path: str | Path, batch_size: int = 32) -> dict[str, Any]:
+def evaluate_gold_file(
+    model: StanceModel, gold_path: str | Path, batch_size: int = 32, by: str | None = None
+) -> dict[str, Any]:
+    """Scores over the whole file; with `by` (a row field such as "topic") also per value, under "by_<by>"."""
     rows = read_jsonl(gold_path)
     predicted = classify_rows(model, rows, batch_size)
-    scores = f1_scores([row["stance"] for row in rows], [p["stance"] for p in predicted])
+    gold = [row["stance"] for row in rows]
+    labels = [p["stance"] for p in predicted]
+    scores = f1_scores(gold, labels)
     scores["model_version"] = model.model_version
+    if by:
+        groups: dict[str, list[int]] = {}
+        for index, row in enumerate(rows):
+            groups.setdefault(str(row.get(by, "")), []).append(index)
+        scores[f"by_{by}"] = {
+            value: f1_scores([gold[i] for i in indices], [labels[i] for i in indices])
+            for value, indices in sorted(groups.items())
+        }
     return scores
+
+
+def format_breakdown(breakdown: dict[str, dict[str, Any]], name: str) -> str:
+    """One line per group: n, macro-F1, F_avg and each class's F1."""
+    width = max([len(name), *(len(value[:60]) for value in breakdown)])
+    lines = [f"{name:<{width}} {'n':>5} {'macro-F1':>8} {'F_avg':>6} {'favor':>6} {'against':>7} {'none':>6}"]
+    for value, scores in breakdown.items():
+        f1 = {label: scores["per_class"][label]["f1"] for label in LABELS}
+        lines.append(f"{value[:60]:<{width}} {scores['n']:>5} {scores['macro_f1']:>8.3f} {scores['f_avg']:>6.3f} "
+                     f"{f1['favor']:>6.3f} {f1['against']:>7.3f} {f1['none']:>6.3f}")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- bench

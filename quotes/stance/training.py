@@ -134,10 +134,16 @@ def train_member(
     config: BaseTrainingConfig | None = None,
     sample_weights: Sequence[float] | None = None,
     init_member: dict[str, Any] | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int = 200,
+    max_steps: int | None = None,
 ) -> dict[str, Any]:
     """Fit LoRA (rank r on every Linear of MiniLM) + LayerNorms + head: one member of the base artifact.
 
     init_member: continue from a trained member (its LoRA, norms and head) instead of zero.
+    checkpoint: a file where the run saves its state every `checkpoint_every` steps and which it
+    resumes from (same examples and config: the batch order is fixed up front by the seed).
+    max_steps: stop after this many steps of the schedule (the learning rate follows the full one).
     Returns the member's tensors (LoRA and norms in fp16) and the facts of its run.
     """
     import torch
@@ -171,6 +177,11 @@ def train_member(
     steps_per_epoch = math.ceil(len(encoded) / config.batch_size)
     total_steps = max(1, int(steps_per_epoch * config.epochs))
     warmup_steps = max(1, int(total_steps * config.warmup_fraction))
+    # The whole run's batch order, fixed up front by the seed (so a resumed run takes the same path).
+    schedule: list[list[int]] = []
+    while len(schedule) < total_steps:
+        schedule.extend(epoch_batches())
+    schedule = schedule[: min(total_steps, max_steps or total_steps)]
     lora_params = [p for n, p in encoder.named_parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
         [
@@ -184,32 +195,34 @@ def train_member(
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_linear_decay)
     pad_id = tokenizer.pad_token_id
-    started = time.monotonic()
-    step = 0
+    step, spent = 0, 0.0
+    if checkpoint and Path(checkpoint).exists():
+        step, spent = _resume(Path(checkpoint), encoder, head, optimizer, scheduler)
+        log.info("resumed %s at step %d/%d", checkpoint, step, total_steps)
+    started = time.monotonic() - spent
     running_loss = 0.0
-    while step < total_steps:
-        for batch_indices in epoch_batches():
-            if step >= total_steps:
-                break
-            tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
-            hidden = encoder(**tensors).last_hidden_state
-            logits = head(mean_pool(hidden, tensors["attention_mask"]))
-            loss = set_of_labels_loss(logits, target_mask([labels[i] for i in batch_indices]), weights[batch_indices])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(lora_params + list(head.parameters()), 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            running_loss += loss.item()
-            if step % config.log_every == 0:
-                elapsed = time.monotonic() - started
-                log.info("step %d/%d loss %.4f (%.0fs)", step, total_steps, running_loss / config.log_every, elapsed)
-                running_loss = 0.0
-            if time.monotonic() - started > config.max_minutes * 60:
-                log.warning("time box of %.0f min reached at step %d/%d", config.max_minutes, step, total_steps)
-                total_steps = step
-                break
+    for batch_indices in schedule[step:]:
+        tensors = pad_batch([encoded[i] for i in batch_indices], pad_id)
+        hidden = encoder(**tensors).last_hidden_state
+        logits = head(mean_pool(hidden, tensors["attention_mask"]))
+        loss = set_of_labels_loss(logits, target_mask([labels[i] for i in batch_indices]), weights[batch_indices])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(lora_params + list(head.parameters()), 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        running_loss += loss.item()
+        if step % config.log_every == 0:
+            elapsed = time.monotonic() - started
+            log.info("step %d/%d loss %.4f (%.0fs)", step, total_steps, running_loss / config.log_every, elapsed)
+            running_loss = 0.0
+        timed_out = time.monotonic() - started > config.max_minutes * 60
+        if checkpoint and (step % checkpoint_every == 0 or step == len(schedule) or timed_out):
+            _save_checkpoint(Path(checkpoint), encoder, head, optimizer, scheduler, step, time.monotonic() - started)
+        if timed_out:
+            log.warning("time box of %.0f min reached at step %d/%d", config.max_minutes, step, total_steps)
+            break
 
     return {
         "lora_rank": config.lora_rank,
@@ -220,6 +233,32 @@ def train_member(
         "head": {k: v.detach().clone() for k, v in head.state_dict().items()},
         "metadata": {"steps": step, "train_seconds": round(time.monotonic() - started, 1), "config": config.__dict__},
     }
+
+
+
+def _save_checkpoint(path: Path, encoder: Any, head: Any, optimizer: Any, scheduler: Any, step: int,
+                     seconds: float) -> None:
+    import torch
+
+    trainable = {n: p.detach().clone() for n, p in encoder.named_parameters() if p.requires_grad}
+    state = {"encoder": trainable, "head": head.state_dict(), "optimizer": optimizer.state_dict(),
+             "scheduler": scheduler.state_dict(), "step": step, "seconds": seconds,
+             "torch_rng": torch.get_rng_state()}
+    temporary = path.with_suffix(".tmp")
+    torch.save(state, temporary)
+    temporary.replace(path)  # atomic: a run killed while saving keeps the previous checkpoint
+
+
+def _resume(path: Path, encoder: Any, head: Any, optimizer: Any, scheduler: Any) -> tuple[int, float]:
+    import torch
+
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    encoder.load_state_dict(state["encoder"], strict=False)
+    head.load_state_dict(state["head"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    torch.set_rng_state(state["torch_rng"])
+    return state["step"], state["seconds"]
 
 
 def save_base_artifact(

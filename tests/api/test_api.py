@@ -28,7 +28,8 @@ def editor(client_as):
 def stances():
     topic = TopicFactory()
     holt = SpeakerFactory(name="Dana Holt", slug="dana-holt")
-    favor = StanceFactory(topic=topic, quote=QuoteFactory(speaker=holt), label=Stance.Label.FAVOR)
+    favor = StanceFactory(topic=topic, quote=QuoteFactory(speaker=holt), label=Stance.Label.FAVOR,
+                          relevance=Stance.Relevance.ON_TOPIC)
     against = StanceFactory(topic=topic, label=Stance.Label.AGAINST)
     return favor, against
 
@@ -41,6 +42,13 @@ def test_quotes_are_filtered_like_the_page(client, editor, stances):
     assert (quote["speaker"], quote["speaker_name"]) == ("dana-holt", "Dana Holt")
     assert quote["stances"][0]["label"] == "favor"
     assert set(quote["stances"][0]["scores"]) == {"favor", "against", "none"}
+    assert quote["stances"][0]["relevance"] == "on_topic"
+
+
+def test_a_none_says_whether_the_quote_is_about_the_topic(client):
+    off = StanceFactory(label=Stance.Label.NONE, model_label=Stance.Label.NONE, relevance=Stance.Relevance.OFF_TOPIC)
+    body = client.get(f"/api/quotes/{off.quote.pk}/").json()
+    assert [(s["label"], s["relevance"]) for s in body["stances"]] == [("none", "off_topic")]
 
 
 def test_unknown_ids_are_404(client, editor):

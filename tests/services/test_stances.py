@@ -49,6 +49,24 @@ def test_classify_records_one_stance_per_quote_and_topic(topic, quotes_on_topic)
     assert by_text[SAYINGS[0][0]] == "favor"
 
 
+def test_classify_keeps_not_about_the_topic_apart_from_neutral(topic, quotes_on_topic):
+    from quotes.stance import get_model
+
+    services.stances_classify(quotes=quotes_on_topic, topics=[topic])
+    records = list(Stance.objects.filter(topic=topic).select_related("quote"))
+    assert {record.relevance for record in records} <= set(Stance.Relevance.values)
+    for record in records:
+        # What is stored is the model's own reading, and only a none can be off the topic.
+        result = get_model().predict([services._stance_input(record.quote, topic)])[0]
+        assert record.relevance == result.relevance
+        if record.model_label != "none":
+            assert record.relevance == Stance.Relevance.ON_TOPIC
+    # The same quotes on a topic none of them is about: all none, all stored as off the topic.
+    unrelated = Topic.objects.create(name="Sugar tax", slug="sugar-tax", description="a tax on sugary drinks")
+    services.stances_classify(quotes=quotes_on_topic[:4], topics=[unrelated])
+    assert {(r.label, r.relevance) for r in Stance.objects.filter(topic=unrelated)} == {("none", "off_topic")}
+
+
 def test_a_human_label_survives_reclassification(topic, quotes_on_topic, no_retrain, admin_user):
     services.stances_classify(quotes=quotes_on_topic, topics=[topic])
     record = Stance.objects.get(quote=quotes_on_topic[0], topic=topic)

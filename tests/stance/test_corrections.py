@@ -88,3 +88,24 @@ def test_adapter_shares_the_encoder_and_head_and_leaves_the_base_alone(stance_mo
     assert adapted.head is stance_model.head and adapted.encoder is stance_model.encoder
     assert adapted.ensemble is stance_model.ensemble and adapted.relevance is stance_model.relevance
     assert stance_model.adapter is None
+
+
+
+def test_uncertainty_order_puts_the_least_sure_first_and_spreads_speakers_and_articles() -> None:
+    import torch
+
+    from quotes.stance.pipeline import uncertainty_order
+
+    # favor, against, neutral, off_topic; none = neutral + off_topic. Margins between the two
+    # likeliest of favor / against / none: 0.85, 0.05, 0.10, 0.25, 0.15.
+    probabilities = torch.tensor([
+        [0.90, 0.05, 0.03, 0.02],
+        [0.45, 0.40, 0.10, 0.05],
+        [0.50, 0.40, 0.05, 0.05],
+        [0.60, 0.05, 0.20, 0.15],
+        [0.20, 0.35, 0.40, 0.05],
+    ])
+    groups = [("C", "a3"), ("A", "a1"), ("A", "a2"), ("B", "a4"), ("D", "a1")]
+    # 1 is the least sure; 2 (same speaker) and 4 (same article) wait for the second pass.
+    assert uncertainty_order(probabilities, groups) == [1, 3, 0, 2, 4]
+    assert uncertainty_order(probabilities, [("", "")] * 5) == [1, 2, 4, 3, 0]

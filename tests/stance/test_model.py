@@ -44,7 +44,7 @@ def test_inner_scores_collapse_into_none() -> None:
     assert math.isclose(result.scores["none"], 0.7)
 
 
-def test_batch_and_single_predictions_agree(stance_model) -> None:
+def test_a_quotes_stance_does_not_depend_on_the_rest_of_its_batch(stance_model) -> None:
     items = [
         StanceInput(text="This park is exactly what our children need.", topic=PARK, speaker="Mayor Cole"),
         StanceInput(text="A park there would be a waste of taxpayers' money.", topic=PARK),
@@ -54,17 +54,26 @@ def test_batch_and_single_predictions_agree(stance_model) -> None:
             topic=SPEED,
         ),
         StanceInput(text="No.", topic=SPEED, context='Asked whether she supports the limit, she said: "No."'),
+        StanceInput(text="The quarterly earnings of the bank rose by four percent.", topic=PARK),
     ]
-    fp32 = get_model(quantize=False)
-    # Padding and bucketing change nothing in fp32; int8 activations are scaled per batch, so
-    # there the same quote drifts a little (up to 0.062 measured with the shipped artifact).
-    for model, tolerance in ((fp32, 1e-5), (stance_model, 0.07)):
-        batched = model.predict(items, batch_size=32)
-        for item, from_batch in zip(items, batched, strict=True):
-            alone = model.predict([item])[0]
-            assert alone.label == from_batch.label
+    others = [
+        StanceInput(text="We will never accept this plan, whatever the council says about it " * 3, topic=SPEED),
+        StanceInput(text="Yes.", topic=PARK, context="Asked if she backs it, the mayor said yes."),
+        StanceInput(text="Prices at the pump fell again this week.", topic=SPEED, speaker="A spokesman"),
+    ]
+    assert stance_model.quantized  # the shipped int8 path is the one that must be batch-invariant
+    alone = [stance_model.predict([item])[0] for item in items]
+    mixes = [
+        stance_model.predict(items),
+        stance_model.predict(others + items)[len(others):],
+        stance_model.predict(list(reversed(items)) + others)[: len(items)][::-1],
+        stance_model.predict(items + others, batch_size=2)[: len(items)],
+    ]
+    for mix in mixes:
+        for single, in_mix in zip(alone, mix, strict=True):
+            assert (in_mix.label, in_mix.none_kind) == (single.label, single.none_kind)
             for label in LABELS:
-                assert alone.scores[label] == pytest.approx(from_batch.scores[label], abs=tolerance)
+                assert in_mix.scores[label] == pytest.approx(single.scores[label], abs=1e-6)
 
 
 def test_results_keep_input_order_across_length_buckets(stance_model) -> None:
@@ -76,7 +85,7 @@ def test_results_keep_input_order_across_length_buckets(stance_model) -> None:
     assert [r.label for r in results] == ["favor", "against"] * 3
     for position, result in enumerate(results):
         first = results[position % 2]
-        assert result.scores["favor"] == pytest.approx(first.scores["favor"], abs=0.03)
+        assert result.scores["favor"] == pytest.approx(first.scores["favor"], abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +109,6 @@ def test_support_phrased_with_negative_words() -> None:
     assert model.predict([StanceInput(text=text, topic=PARK)])[0].label == "favor"
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness: 'must stop' read as agreeing with a topic about ending a war")
 def test_a_call_to_stop_the_talks_opposes_them() -> None:
     quote = "“The talks are a betrayal and must stop now,”"
     item = StanceInput(text=quote, topic="the U.S.–Russia talks on ending the war in Ukraine",

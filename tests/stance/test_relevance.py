@@ -78,3 +78,12 @@ def test_fit_relevance_learns_that_distance_means_off_topic() -> None:
     assert calibration["bare"]["weight"] < 0
     with pytest.raises(ValueError, match="both off_topic and on-topic"):
         fit_relevance([(StanceInput(text="a", topic="b"), "favor")])
+
+
+def test_the_topic_decides_a_quote_with_a_side_on_its_own_topic_is_none_on_another(stance_model) -> None:
+    quote = "“I will vote against this speed limit, it is a war on drivers,”"
+    item = StanceInput(text=quote, topic=TOPIC, context=f"{quote} said Mr Hale, a councillor.", speaker="Mr Hale")
+    other = dataclasses.replace(item, topic="the peace talks between Armenia and Azerbaijan")
+    on_own, on_other = stance_model.predict([item, other])
+    assert on_own.label == "against" and on_own.relevance == "on_topic"
+    assert (on_other.label, on_other.relevance) == ("none", "off_topic")

