@@ -29,10 +29,13 @@ def _screenshot(browser, name: str) -> None:
 
 @pytest.fixture
 def newsroom(monkeypatch, seed_text):
-    """The seed article, ingested and left pending (its tasks are run by the test), beside a week
-    of quotes on the active topic so the dashboard has numbers to show."""
+    """The seed article, ingested and left pending (its tasks are run by the test, as the worker
+    would: the stance step under the lease the extraction step hands it), beside a week of quotes
+    on the active topic so the dashboard has numbers to show."""
+    stance_runs = []
     monkeypatch.setattr(tasks.article_process, "delay_on_commit", lambda article_id: None)
-    monkeypatch.setattr(tasks.article_classify, "delay_on_commit", lambda article_id: None)
+    monkeypatch.setattr(tasks.article_classify, "apply_async_on_commit",
+                        lambda args, kwargs, **options: stance_runs.append((args[0], kwargs["lease"])))
     topic = TopicFactory()
     speakers = [SpeakerFactory(name=name, slug=name.lower().replace(" ", "-")) for name in ("Dana Holt", "Ivan Petrov")]
     for day, labels in enumerate([["favor", "favor", "against"], ["against", "none"], ["against", "against"]]):
@@ -42,7 +45,9 @@ def newsroom(monkeypatch, seed_text):
             start = body.index(f"“Remark {i} ")
             StanceFactory(topic=topic, label=label, quote=QuoteFactory(
                 article=article, speaker=speakers[i % 2], start=start, end=body.index("”", start) + 1))
-    return services.article_ingest(text=seed_text, published_at=timezone.now() - timedelta(hours=2))
+    article = services.article_ingest(text=seed_text, published_at=timezone.now() - timedelta(hours=2))
+    article.stance_runs = stance_runs
+    return article
 
 
 def _nav_links_fit(browser, width: int) -> list[str]:
@@ -79,8 +84,9 @@ def test_dashboard_and_the_seed_article_with_stance_highlights_at_desktop_and_40
     assert "Finding quotes" in browser.find_element(By.ID, "processing-notice").text
     assert not browser.find_elements(By.CSS_SELECTOR, "meta[http-equiv=refresh]")
     browser.execute_script("window.stillTheSamePage = true;")
-    services.article_process(article=newsroom)
-    services.article_classify(article=Article.objects.get(pk=newsroom.pk))
+    assert services.article_process(article=newsroom)
+    ((article_id, lease),) = newsroom.stance_runs  # extraction handed the claim on to one stance run
+    assert services.article_classify(article=Article.objects.get(pk=article_id), lease=lease)
     classified = ".article-body .quote-mark[data-stance]:not([data-stance=''])"
     marks = WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, classified))
     assert browser.execute_script("return window.stillTheSamePage === true;")  # swapped in, not reloaded
