@@ -45,9 +45,9 @@ def test_quotes_are_filtered_like_the_page(client, editor, stances):
     assert quote["stances"][0]["relevance"] == "on_topic"
 
 
-def test_a_none_says_whether_the_quote_is_about_the_topic(client):
+def test_a_none_says_whether_the_quote_is_about_the_topic(client, editor):
     off = StanceFactory(label=Stance.Label.NONE, model_label=Stance.Label.NONE, relevance=Stance.Relevance.OFF_TOPIC)
-    body = client.get(f"/api/quotes/{off.quote.pk}/").json()
+    body = client.get(f"/api/v1/quotes/{off.quote.pk}/").json()
     assert [(s["label"], s["relevance"]) for s in body["stances"]] == [("none", "off_topic")]
 
 
