@@ -81,7 +81,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             raise ValidationError({"text": [str(error)]}) from error
 
     def get_error(self, article: Article) -> str:
-        if not article.error or can(self.context["request"].user, "use_admin"):
+        """A failure's exception text only for admins; our own notes (e.g. queued while the broker is down) for all."""
+        if article.status != Article.Status.FAILED or can(self.context["request"].user, "use_admin"):
             return article.error
         return FAILURE_SUMMARY
 
