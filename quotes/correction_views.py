@@ -38,6 +38,16 @@ def _report_errors(request: HttpRequest, form) -> None:
             messages.error(request, f"{label}{error}")
 
 
+def _correct(request: HttpRequest, correction, success: str) -> None:
+    """Run one correction service; its refusal (CorrectionError) or `success` becomes the message."""
+    try:
+        correction()
+    except services.CorrectionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+
+
 def _quote(pk: int) -> Quote:
     return get_object_or_404(Quote.objects.select_related("article", "speaker"), pk=pk)
 
@@ -103,12 +113,13 @@ def quote_respan(request: HttpRequest, pk: int) -> HttpResponse:
         _report_errors(request, form)
         return _back_to_quote(request, quote)
     data = form.cleaned_data
-    try:
-        services.quote_respan(quote=quote, start=data["start"], end=data["end"], by=request.user, reason=data["reason"])
-    except services.CorrectionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"The span of quote #{quote.pk} was fixed.")
+    _correct(
+        request,
+        lambda: services.quote_respan(
+            quote=quote, start=data["start"], end=data["end"], by=request.user, reason=data["reason"]
+        ),
+        f"The span of quote #{quote.pk} was fixed.",
+    )
     return _back_to_quote(request, quote)
 
 
@@ -183,7 +194,7 @@ def speaker_update(request: HttpRequest, slug: str) -> HttpResponse:
     except services.CorrectionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{speaker.name} was updated.")
+        messages.success(request, f"{speaker.name} was updated.")  # the name as corrected
     return redirect(speaker)
 
 
@@ -195,12 +206,11 @@ def speaker_alias_add(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         _report_errors(request, form)
         return redirect(speaker)
-    try:
-        services.speaker_alias_add(speaker=speaker, by=request.user, **form.cleaned_data)
-    except services.CorrectionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"“{form.cleaned_data['alias']}” now also names {speaker.name}.")
+    _correct(
+        request,
+        lambda: services.speaker_alias_add(speaker=speaker, by=request.user, **form.cleaned_data),
+        f"“{form.cleaned_data['alias']}” now also names {speaker.name}.",
+    )
     return redirect(speaker)
 
 
