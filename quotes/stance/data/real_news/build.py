@@ -313,6 +313,9 @@ ROUNDS: dict[int, dict[str, Any]] = {
         "per_article": 5, "chunk_name": "chunk_{n:02d}", "item_id": "c{n:02d}-{p:03d}"},
     2: {"promise": _side_promise, "off_topic_share": 0.10, "context_only_share": 0.08, "min_promise": 0.5,
         "per_article": 8, "chunk_name": "round2_{n:02d}", "item_id": "r2-{n:02d}-{p:03d}"},
+    # round 3: more of the same kind of quote, and nine new topics (zero-shot breadth)
+    3: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
+        "per_article": 8, "chunk_name": "round3_{n:02d}", "item_id": "r3-{n:02d}-{p:03d}"},
 }
 
 
@@ -469,6 +472,13 @@ QUOTAS = {
     2: {"trump-president": 115, "clinton-president": 115, "sanders-president": 120, "cruz-president": 100,
         "rubio-president": 100, "immigration-crackdown": 150, "muslim-ban": 120, "gun-control": 110,
         "abortion-rights": 60, "clinton-email-probe": 150},
+    # round 3 leans on the two candidates (most quotes, and the topics acceptance names) and opens nine
+    # topics never labelled before
+    3: {"trump-president": 330, "clinton-president": 330, "sanders-president": 60, "cruz-president": 60,
+        "rubio-president": 30, "immigration-crackdown": 60, "muslim-ban": 30, "gun-control": 30,
+        "abortion-rights": 15, "clinton-email-probe": 60,
+        "obama-record": 170, "russia-ties": 130, "kasich-president": 70, "bush-president": 110,
+        "syrian-refugees": 100, "climate-action": 90, "free-trade": 70, "obamacare": 50, "isis-military": 130},
 }
 
 
@@ -482,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--out", required=True, help="folder for chunk_NN.jsonl")
     c.add_argument("--design", required=True, help="JSONL: what each item was drawn as (on/off-topic)")
     c.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
-                   help="1: the first pool; 2: stance-bearing quotes, none already labelled (see --labels)")
+                   help="1: the first pool; 2 and 3: stance-bearing quotes, none already labelled (see --labels)")
     c.add_argument("--chunks", type=int, help="number of chunk files (round 1: 6, round 2: 4)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--labels", default=str(LABELS_DIR), help="labels of earlier rounds, left out of the pool")
