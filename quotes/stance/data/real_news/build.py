@@ -316,6 +316,9 @@ ROUNDS: dict[int, dict[str, Any]] = {
     # round 3: more of the same kind of quote, and nine new topics (zero-shot breadth)
     3: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
         "per_article": 8, "chunk_name": "round3_{n:02d}", "item_id": "r3-{n:02d}-{p:03d}"},
+    # round 4: as round 3, four more new topics
+    4: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
+        "per_article": 8, "chunk_name": "round4_{n:02d}", "item_id": "r4-{n:02d}-{p:03d}"},
 }
 
 
@@ -479,6 +482,10 @@ QUOTAS = {
         "abortion-rights": 15, "clinton-email-probe": 60,
         "obama-record": 170, "russia-ties": 130, "kasich-president": 70, "bush-president": 110,
         "syrian-refugees": 100, "climate-action": 90, "free-trade": 70, "obamacare": 50, "isis-military": 130},
+    4: {"trump-president": 300, "clinton-president": 300, "sanders-president": 60, "cruz-president": 60,
+        "immigration-crackdown": 50, "clinton-email-probe": 50, "obama-record": 150, "russia-ties": 80,
+        "kasich-president": 30, "bush-president": 30, "climate-action": 40, "free-trade": 40, "isis-military": 60,
+        "wall-street-regulation": 120, "black-lives-matter": 110, "garland-confirmation": 90, "iran-deal": 60},
 }
 
 
@@ -492,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--out", required=True, help="folder for chunk_NN.jsonl")
     c.add_argument("--design", required=True, help="JSONL: what each item was drawn as (on/off-topic)")
     c.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
-                   help="1: the first pool; 2 and 3: stance-bearing quotes, none already labelled (see --labels)")
+                   help="1: the first pool; 2, 3 and 4: stance-bearing quotes, none already labelled (see --labels)")
     c.add_argument("--chunks", type=int, help="number of chunk files (round 1: 6, round 2: 4)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--labels", default=str(LABELS_DIR), help="labels of earlier rounds, left out of the pool")
