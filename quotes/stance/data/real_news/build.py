@@ -319,6 +319,9 @@ ROUNDS: dict[int, dict[str, Any]] = {
     # round 4: as round 3, four more new topics
     4: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
         "per_article": 8, "chunk_name": "round4_{n:02d}", "item_id": "r4-{n:02d}-{p:03d}"},
+    # round 5: deeper on the topics that still have unlabelled side-taking quotes
+    5: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
+        "per_article": 8, "chunk_name": "round5_{n:02d}", "item_id": "r5-{n:02d}-{p:03d}"},
 }
 
 
@@ -486,6 +489,9 @@ QUOTAS = {
         "immigration-crackdown": 50, "clinton-email-probe": 50, "obama-record": 150, "russia-ties": 80,
         "kasich-president": 30, "bush-president": 30, "climate-action": 40, "free-trade": 40, "isis-military": 60,
         "wall-street-regulation": 120, "black-lives-matter": 110, "garland-confirmation": 90, "iran-deal": 60},
+    5: {"trump-president": 400, "clinton-president": 400, "obama-record": 150, "sanders-president": 80,
+        "cruz-president": 60, "russia-ties": 50, "wall-street-regulation": 60, "black-lives-matter": 50,
+        "isis-military": 50, "immigration-crackdown": 40, "clinton-email-probe": 40},
 }
 
 
@@ -499,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--out", required=True, help="folder for chunk_NN.jsonl")
     c.add_argument("--design", required=True, help="JSONL: what each item was drawn as (on/off-topic)")
     c.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
-                   help="1: the first pool; 2, 3 and 4: stance-bearing quotes, none already labelled (see --labels)")
+                   help="1: the first pool; 2 to 5: stance-bearing quotes, none already labelled (see --labels)")
     c.add_argument("--chunks", type=int, help="number of chunk files (round 1: 6, round 2: 4)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--labels", default=str(LABELS_DIR), help="labels of earlier rounds, left out of the pool")
