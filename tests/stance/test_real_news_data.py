@@ -257,10 +257,12 @@ def test_committed_labels_resolve_and_make_a_sound_stance_set(committed):
                 for name, split in splits.items()}
     assert not (articles["train"] & articles["dev"] or articles["train"] & articles["test"]
                 or articles["dev"] & articles["test"])
-    topics = {r["topic_slug"] for r in rows}
+    topics = Counter(r["topic_slug"] for r in rows)
     assert len(topics) >= 8
+    common = {slug for slug, n in topics.items() if n >= 50}  # a rare topic may miss a split by chance
+    assert len(common) >= 8
     for split in splits.values():
-        assert {r["topic_slug"] for r in split} == topics
+        assert common <= {r["topic_slug"] for r in split}
         none_share = sum(r["stance"] == "none" for r in split) / len(split)
         assert 0.25 <= none_share <= 0.45, none_share
     assert all(r["stance"] == "none" for split in extra.values() for r in split)
