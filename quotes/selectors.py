@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from quotes.filters import ArticleFilter, QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
+from quotes.services import normalize_name
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
 
@@ -276,15 +277,28 @@ def topic_list() -> QuerySet[Topic]:
 
 
 def speaker_search(*, query: str, limit: int = 10) -> list[Speaker]:
-    """Speakers whose name or an alias contains `query`, most quoted first (for autocomplete)."""
-    query = " ".join(query.split())
-    if not query:
+    """Speakers a word of whose name or of an alias starts with `query` ("hol" finds Dana Holt and
+    Holt), most quoted first, at most `limit` (for autocomplete).
+
+    Prefix matches (`LIKE 'hol%'` / `'% hol%'`) on the name and on the aliases' normalized form,
+    served on PostgreSQL by trigram GIN indexes (migration 0011); each candidate's quotes are counted
+    by a correlated subquery on the (speaker, is_rejected) index, for the candidates only.
+    """
+    query = " ".join(query.split())[:100]
+    key = normalize_name(query)
+    if not query or not key:
         return []
+    shown = Quote.objects.visible().filter(speaker=OuterRef("pk")).order_by().values("speaker")
+    aliases = SpeakerAlias.objects.filter(
+        Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"), speaker=OuterRef("pk")
+    )
     return list(
-        Speaker.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query))
-        .annotate(quote_count=Count("quotes", distinct=True))
-        .order_by("-quote_count", "name", "pk")
-        .distinct()[:limit]
+        Speaker.objects.filter(
+            Q(name__istartswith=query) | Q(name__icontains=f" {query}") | Q(slug__startswith=key.replace(" ", "-"))
+            | Exists(aliases)
+        )
+        .annotate(quote_count=Coalesce(Subquery(shown.annotate(n=Count("pk")).values("n")), 0))
+        .order_by("-quote_count", "name", "pk")[:limit]
     )
 
 
