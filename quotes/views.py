@@ -219,7 +219,8 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A speaker's quotes (a page of them, grouped by article) and where they stand on each topic."""
+    """A speaker's quotes (a page of them, grouped by article), where they stand on each topic, and
+    their stance over time on each active topic (per week or month, one query for all topics)."""
     speaker = get_object_or_404(Speaker, slug=slug)
     page = selectors.speaker_quotes_page(speaker=speaker, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
@@ -230,6 +231,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
+            "timelines": selectors.speaker_stance_timelines(speaker=speaker),
         },
     )
 
@@ -244,14 +246,22 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who stands where on one topic: every speaker's favor / against / none."""
+    """Where they stand on one topic: speakers ranked by net stance (favor − against; volume orders
+    a tie) or by volume (`?rank=volume`), ties shown as ties, a chart and the table of its numbers,
+    each linked to the explorer. An unknown ranking is a 400 that says so (and ranks by net stance)."""
     topic = get_object_or_404(Topic, slug=slug)
-    page = selectors.topic_summary_page(topic=topic, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    by = request.GET.get("rank", "") or "net"
+    problem = "" if by in selectors.RANKINGS else (
+        f"There is no ranking “{by}”; choose {' or '.join(selectors.RANKINGS)}. Ranked by net stance.")
+    by = by if not problem else "net"
+    page = selectors.topic_ranking_page(topic=topic, by=by, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
         request, "quotes/topic_detail.html", {
-            "topic": topic, "page": page, "summaries": page.object_list,
+            "topic": topic, "page": page, "ranked": page.object_list, "by": by, "problem": problem,
+            "rankings": selectors.RANKINGS, "query": _filled(request.GET, "page"),
             "backfill": TopicBackfill.objects.filter(topic=topic).first(),  # the progress panel
-        }
+        },
+        status=400 if problem else 200,
     )
 
 
