@@ -47,13 +47,13 @@ def _rect(label: str, x, y, width, height, hatch: str = "") -> str:
 
 
 # Stance over time: favor up from the axis, against down from it, none in its own lane below.
-T_LEFT, T_TOP, T_LANE, T_NONE, T_GAP = 74, 8, 52, 22, 10
+T_LEFT, T_TOP, T_LANE, T_NONE, T_GAP = 92, 8, 52, 22, 10
 
 
 @register.simple_tag
 def stance_timeline_chart(timeline, speaker) -> str:
     count = len(timeline.buckets)
-    step = max(6.0, min(26.0, 640 / max(count, 1)))
+    step = max(6.0, min(56.0, 640 / max(count, 1)))
     bar = max(3.0, step - 2)
     axis = T_TOP + T_LANE
     none_top = axis + T_LANE + T_GAP
@@ -65,8 +65,9 @@ def stance_timeline_chart(timeline, speaker) -> str:
                              round(width, 1), axis))
     parts.append(format_html('<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>', T_LEFT,
                              none_top + T_NONE, round(width, 1), none_top + T_NONE))
-    for text, y in ((f"+ favor (≤{timeline.peak})", T_TOP + 10), (f"− against (≤{timeline.peak})", axis + T_LANE - 2),
-                    (f"○ none (≤{timeline.peak_none})", none_top + T_NONE - 6)):
+    for text, y in ((f"+ favor (max {timeline.peak})", T_TOP + 10),
+                    (f"− against (max {timeline.peak})", axis + T_LANE - 2),
+                    (f"○ none (max {timeline.peak_none})", none_top + T_NONE - 6)):
         parts.append(format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', T_LEFT - 4, y, text))
     for index, bucket in enumerate(timeline.buckets):
         x = T_LEFT + index * step + (step - bar) / 2
@@ -88,8 +89,8 @@ def stance_timeline_chart(timeline, speaker) -> str:
         parts.append(format_html('<a href="{}" tabindex="-1"><title>{}</title>{}</a>', url, title,
                                  mark_safe("".join(rects))))  # noqa: S308 (built by format_html)
     if timeline.buckets:
-        labelled = {0: "start", count - 1: "end"}
-        if count > 4:
+        labelled = {0: "start", count - 1: "end"} if count * step >= 240 else {0: "start"}
+        if count * step >= 480:
             labelled[count // 2] = "middle"
         for index, anchor in sorted(labelled.items()):
             x = T_LEFT + index * step + step / 2
