@@ -433,23 +433,27 @@ def speaker_search(*, query: str, limit: int = 10) -> list[Speaker]:
     """Speakers a word of whose name or of an alias starts with `query` ("hol" finds Dana Holt and
     Holt), most quoted first, at most `limit` (for autocomplete).
 
-    Prefix matches (`LIKE 'hol%'` / `'% hol%'`) on the name and on the aliases' normalized form,
-    served on PostgreSQL by trigram GIN indexes (migration 0011); each candidate's quotes are counted
-    by a correlated subquery on the (speaker, is_rejected) index, for the candidates only.
+    Two queries whatever the number of speakers: the candidates' ids, a UNION of prefix matches
+    (`UPPER(name) LIKE 'HOL%'` or `'% HOL%'`, the alias's normalized form alike, the slug), each
+    branch served on PostgreSQL by a trigram GIN index (migration 0011) or the slug's; then the
+    candidates with their quotes counted by a correlated subquery on the (speaker, is_rejected)
+    index, the most quoted `limit` of them.
     """
     query = " ".join(query.split())[:100]
     key = normalize_name(query)
     if not query or not key:
         return []
+    by_name = Speaker.objects.filter(Q(name__istartswith=query) | Q(name__icontains=f" {query}"))
+    by_alias = SpeakerAlias.objects.filter(Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"))
+    by_slug = Speaker.objects.filter(slug__startswith=key.replace(" ", "-"))
+    branches = [by_name.order_by().values("pk"), by_alias.order_by().values("speaker_id"),
+                by_slug.order_by().values("pk")]
+    candidates = [row["pk"] for row in branches[0].union(*branches[1:])]
+    if not candidates:
+        return []
     shown = Quote.objects.visible().filter(speaker=OuterRef("pk")).order_by().values("speaker")
-    aliases = SpeakerAlias.objects.filter(
-        Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"), speaker=OuterRef("pk")
-    )
     return list(
-        Speaker.objects.filter(
-            Q(name__istartswith=query) | Q(name__icontains=f" {query}") | Q(slug__startswith=key.replace(" ", "-"))
-            | Exists(aliases)
-        )
+        Speaker.objects.filter(pk__in=candidates)
         .annotate(quote_count=Coalesce(Subquery(shown.annotate(n=Count("pk")).values("n")), 0))
         .order_by("-quote_count", "name", "pk")[:limit]
     )

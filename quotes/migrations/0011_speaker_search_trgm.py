@@ -1,5 +1,6 @@
 """Speaker autocomplete at scale: trigram GIN indexes on the speaker's name and the alias's normalized
-form, which serve the prefix matches of selectors.speaker_search (`ILIKE 'hol%'`, `LIKE '% hol%'`).
+form, which serve the prefix matches of selectors.speaker_search (`UPPER(name) LIKE 'HOL%'`,
+`normalized LIKE '% hol%'`).
 
 PostgreSQL only, and only where the pg_trgm extension can be created (it is a trusted extension
 since PostgreSQL 13: the database's owner may create it). Where it cannot, the migration says so and
@@ -11,7 +12,8 @@ from django.db.utils import DatabaseError
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS speaker_name_trgm_idx ON quotes_speaker USING gin (name gin_trgm_ops)",
+    # Django's istartswith / icontains compare UPPER(name): the index is on that expression.
+    "CREATE INDEX IF NOT EXISTS speaker_name_trgm_idx ON quotes_speaker USING gin ((UPPER(name)) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS speakeralias_normalized_trgm_idx ON quotes_speakeralias "
     "USING gin (normalized gin_trgm_ops)",
 ]
