@@ -105,6 +105,12 @@ def test_an_analyst_filters_by_speaker_and_stance_in_place_downloads_and_reads_t
     assert browser.current_url == f"{live_server.url}/quotes/?speaker=dana-holt&stance=against"
     shown = _rows(browser)
     _screenshot(browser, "explorer")
+    # Back and Forward step through the states (htmx's history), still without a reload.
+    browser.back()
+    wait.until(lambda b: b.current_url == f"{live_server.url}/quotes/?speaker=dana-holt" and len(_rows(b)) == 5)
+    browser.forward()
+    wait.until(lambda b: "stance=against" in b.current_url and _rows(b) == shown)
+    assert browser.execute_script("return window.stillThisPage === true;")
 
     # The downloads hold exactly the rows on screen, in their order.
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})

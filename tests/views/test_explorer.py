@@ -179,3 +179,18 @@ def test_the_page_carries_htmx_and_swaps_a_400_in_place(analyst, newsroom):
     assert "vendor/htmx/htmx.min.js" in html and '"code": "400", "swap": true' in html
     assert 'hx-get="/quotes/speakers/"' in html and 'class="explorer-auto"' in html
     assert '<select name="speaker"' not in html
+
+
+def test_the_region_costs_the_same_queries_with_more_rows_and_speakers(analyst, newsroom):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = analyst.get("/quotes/", {"speaker": "Dana Holt", "topic": newsroom["topic"].slug}, headers=HTMX)
+        assert response.status_code == 200
+        return len(captured)
+
+    small = queries()
+    for number in range(30):
+        article = ArticleFactory(body=f"Later {number}.\n“A further remark {number},” they said.")
+        quote = QuoteFactory(speaker=newsroom["holt"] if number % 2 else SpeakerFactory(), article=article)
+        StanceFactory(quote=quote, topic=newsroom["topic"], label="favor")
+    assert queries() == small
