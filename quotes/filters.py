@@ -34,8 +34,8 @@ class SpeakerChoiceField(django_filters.fields.ModelChoiceField):
         if speaker is not None:
             return speaker
         key = normalize_name(value)
-        same_name = Q(name__iexact=value) | Q(aliases__normalized=key)
-        named = list(Speaker.objects.filter(same_name).distinct().order_by("name", "pk")[:6]) if key else []
+        same_name = Q(name__iexact=value) | Q(aliases__normalized=key) if key else Q(name__iexact=value)
+        named = list(Speaker.objects.filter(same_name).distinct().order_by("name", "pk")[:6])
         if len(named) == 1:
             return named[0]
         if named:

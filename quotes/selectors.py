@@ -441,13 +441,14 @@ def speaker_search(*, query: str, limit: int = 10) -> list[Speaker]:
     """
     query = " ".join(query.split())[:100]
     key = normalize_name(query)
-    if not query or not key:
+    if not query:
         return []
-    by_name = Speaker.objects.filter(Q(name__istartswith=query) | Q(name__icontains=f" {query}"))
-    by_alias = SpeakerAlias.objects.filter(Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"))
-    by_slug = Speaker.objects.filter(slug__startswith=key.replace(" ", "-"))
-    branches = [by_name.order_by().values("pk"), by_alias.order_by().values("speaker_id"),
-                by_slug.order_by().values("pk")]
+    branches = [Speaker.objects.filter(Q(name__istartswith=query) | Q(name__icontains=f" {query}"))
+                .order_by().values("pk")]
+    if key:  # a name in letters normalize_name drops (e.g. not Latin) is matched by its name alone
+        by_alias = SpeakerAlias.objects.filter(Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"))
+        by_slug = Speaker.objects.filter(slug__startswith=key.replace(" ", "-"))
+        branches += [by_alias.order_by().values("speaker_id"), by_slug.order_by().values("pk")]
     candidates = [row["pk"] for row in branches[0].union(*branches[1:])]
     if not candidates:
         return []
