@@ -87,6 +87,7 @@ def test_an_analyst_filters_by_speaker_and_stance_in_place_downloads_and_reads_t
     # Autocomplete: the start of a word of a name; the most quoted first.
     browser.find_element(By.ID, "id_speaker").send_keys("hol")
     wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#speaker-suggestions button.suggestion")) == 2)
+    assert browser.current_url == f"{live_server.url}/quotes/"  # suggestions are no state of the explorer
     names = [button.text for button in browser.find_elements(By.CSS_SELECTOR, "#speaker-suggestions button")]
     assert names[0].startswith("Dana Holt") and "5 quotes" in names[0] and names[1].startswith("Holger Sand")
     _screenshot(browser, "explorer-autocomplete")

@@ -186,6 +186,8 @@ def test_the_page_carries_htmx_and_swaps_a_400_in_place(analyst, newsroom):
     html = analyst.get("/quotes/").content.decode()
     assert "vendor/htmx/htmx.min.js" in html and '"code": "400", "swap": true' in html
     assert 'hx-get="/quotes/speakers/"' in html and 'class="explorer-auto"' in html
+    speaker_input = html[html.index('name="speaker"'):html.index(">", html.index('name="speaker"'))]
+    assert 'hx-push-url="false"' in speaker_input  # fetching suggestions never changes the address
     assert '<select name="speaker"' not in html
 
 
