@@ -1,7 +1,9 @@
 """FilterSets shared by the HTML pages, the exports and the API, so an export equals the screen."""
 import django_filters
+import django_filters.fields
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
@@ -18,14 +20,59 @@ SORTS = {
 }
 
 
+class SpeakerChoiceField(django_filters.fields.ModelChoiceField):
+    """A speaker by slug (what autocomplete fills in and URLs carry), or by a name or alias that
+    only one speaker carries (what someone types without JavaScript); anything else is a clear error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        from quotes.services import normalize_name
+
+        value = " ".join(str(value).split())
+        speaker = Speaker.objects.filter(slug=value).first()
+        if speaker is not None:
+            return speaker
+        key = normalize_name(value)
+        same_name = Q(name__iexact=value) | Q(aliases__normalized=key) if key else Q(name__iexact=value)
+        named = list(Speaker.objects.filter(same_name).distinct().order_by("name", "pk")[:6])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            names = ", ".join(f"{speaker.name} ({speaker.slug})" for speaker in named[:5])
+            raise ValidationError(f"Several speakers are called “{value}”: {names}. Pick one from the suggestions.",
+                                  code="ambiguous")
+        raise ValidationError(f"No speaker is called “{value}”. Type the start of a name and pick a suggestion.",
+                              code="invalid_choice")
+
+
+class SpeakerFilter(django_filters.ModelChoiceFilter):
+    field_class = SpeakerChoiceField
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true / false (or 1 / 0, True / False) or empty; anything else is an error, never "either"."""
+
+    ACCEPTED = {"true", "false", "1", "0", "True", "False"}
+
+    def to_python(self, value):
+        if value not in self.empty_values and value not in (True, False) and str(value) not in self.ACCEPTED:
+            raise ValidationError(f"“{value}” is neither true nor false.", code="invalid")
+        return super().to_python(value)
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class QuoteFilter(django_filters.FilterSet):
     DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
     q = django_filters.CharFilter(method="filter_text", label="Text search")
     # A slug in a text field: a <select> of every speaker does not scale (autocomplete fills it).
-    speaker = django_filters.ModelChoiceFilter(
+    speaker = SpeakerFilter(
         queryset=Speaker.objects.all(), to_field_name="slug", label="Speaker",
-        widget=forms.TextInput(attrs={"placeholder": "speaker slug", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"placeholder": "start of a name", "autocomplete": "off"}),
     )
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), method="filter_topic", to_field_name="slug", label="Topic",
@@ -41,7 +88,7 @@ class QuoteFilter(django_filters.FilterSet):
     published_before = django_filters.DateFilter(
         field_name="article__published_at", lookup_expr="date__lte", label="Published until", widget=DATE_INPUT
     )
-    is_direct = django_filters.BooleanFilter(
+    is_direct = StrictBooleanFilter(
         label="Kind",
         widget=forms.Select(choices=[("", "Direct and reported"), ("true", "Direct only"), ("false", "Reported only")]),
     )

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from quotes.filters import ArticleFilter, QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
+from quotes.services import normalize_name
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
 
 
@@ -202,6 +203,11 @@ class StanceSummary:
         return self.favor + self.against + self.none
 
     @property
+    def net(self) -> int:
+        """Favor minus against: where the speaker's quotes lean on the topic, and how far."""
+        return self.favor - self.against
+
+    @property
     def leaning(self) -> str:
         """The speaker's prevailing stance on the topic ("none" when it is a tie)."""
         if self.favor > self.against and self.favor >= self.none:
@@ -267,6 +273,154 @@ def topic_summary_page(*, topic: Topic, number, per_page: int) -> Page:
     return page
 
 
+RANKINGS = {"net": "net stance (favor − against)", "volume": "volume (quotes with a stance)"}
+
+
+@dataclass(frozen=True)
+class RankedSummary:
+    """A speaker's place in a topic's ranking; speakers level on the ranked figure share a rank."""
+
+    summary: StanceSummary
+    rank: int
+    tied: bool
+
+    @property
+    def rank_label(self) -> str:
+        return f"={self.rank}" if self.tied else str(self.rank)
+
+
+def _ranked(rows: list[tuple], by: str) -> list[tuple[int, bool, tuple]]:
+    """(rank, tied, row) in ranking order: competition ranking ("1, =2, =2, 4") on the figure ranked
+    by, the other figure ordering speakers within a tie (then the name, as the rows come)."""
+    def net(row):
+        return row[2] - row[3]
+
+    def total(row):
+        return row[2] + row[3] + row[4]
+
+    first, second = (net, total) if by == "net" else (total, net)
+    ordered = sorted(rows, key=lambda row: (-first(row), -second(row)))  # stable: names keep their order
+    figures = Counter(first(row) for row in ordered)
+    ranked, rank = [], 0
+    for position, row in enumerate(ordered, start=1):
+        if position == 1 or first(row) != first(ordered[position - 2]):
+            rank = position
+        ranked.append((rank, figures[first(row)] > 1, row))
+    return ranked
+
+
+def topic_ranking_page(*, topic: Topic, by: str = "net", number, per_page: int) -> Page:
+    """One page of a topic's speakers ranked by net stance (favor − against; volume orders a tie)
+    or by volume (net orders a tie), as RankedSummary; the ranks run over every speaker, not the page.
+    The counts are `_summary_counts`' (cached); ranking them costs no query."""
+    if by not in RANKINGS:
+        raise ValueError(f"Unknown ranking {by!r}; use one of {', '.join(RANKINGS)}.")
+    rows = _cached(f"summaries:None:{topic.pk}", lambda: _summary_counts(None, topic.pk))
+    page = Paginator(_ranked(rows, by), per_page).get_page(number)
+    summaries = _summaries([row for _, _, row in page.object_list])
+    by_key = {(summary.topic.pk, summary.speaker.pk): summary for summary in summaries}
+    page.object_list = [
+        RankedSummary(summary=by_key[(row[0], row[1])], rank=rank, tied=tied)
+        for rank, tied, row in page.object_list if (row[0], row[1]) in by_key
+    ]
+    return page
+
+
+# --- Stance over time (the speaker page) ---------------------------------------------
+
+WEEKLY_UP_TO_DAYS = 182  # a speaker quoted over up to half a year is charted per week, else per month
+
+
+@dataclass(frozen=True)
+class StanceBucket:
+    """One week or month of a speaker's stances on a topic, from `start` to `end` (dates, inclusive)."""
+
+    start: object
+    end: object
+    favor: int = 0
+    against: int = 0
+    none: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.favor + self.against + self.none
+
+    @property
+    def net(self) -> int:
+        return self.favor - self.against
+
+
+@dataclass(frozen=True)
+class StanceTimeline:
+    """A speaker's stances on one topic, bucket by bucket, oldest first (every bucket of the span)."""
+
+    topic: Topic
+    unit: str  # "week" or "month"
+    buckets: list[StanceBucket]
+
+    @property
+    def peak(self) -> int:
+        """The highest favor or against count of a bucket (the chart's scale; at least 1)."""
+        return max([1, *(max(bucket.favor, bucket.against) for bucket in self.buckets)])
+
+    @property
+    def peak_none(self) -> int:
+        return max([1, *(bucket.none for bucket in self.buckets)])
+
+    @property
+    def total(self) -> int:
+        return sum(bucket.total for bucket in self.buckets)
+
+
+def _timeline_counts(speaker_id: int) -> list[tuple[int, str, object, int]]:
+    """(topic id, label, publication day, stances) of the speaker's shown quotes on active topics:
+    one GROUP BY for every topic (the speaker's quotes by the (speaker, is_rejected) index)."""
+    rows = (
+        Stance.objects.filter(quote__speaker=speaker_id, quote__is_rejected=False, topic__is_active=True,
+                              quote__article__published_at__isnull=False)
+        .annotate(day=TruncDate("quote__article__published_at"))
+        .order_by().values_list("topic_id", "label", "day").annotate(n=Count("pk"))
+    )
+    return list(rows)
+
+
+def _bucket_start(day, unit: str):
+    return day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+
+
+def _next_bucket(start, unit: str):
+    if unit == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def speaker_stance_timelines(*, speaker: Speaker) -> list[StanceTimeline]:
+    """Per active topic the speaker spoke on, their stances per week (a span up to
+    WEEKLY_UP_TO_DAYS) or per month, over the same span for every topic, by the article's
+    publication date. One aggregate query for all topics and buckets (cached, see `_cached`)."""
+    rows = _cached(f"timeline:{speaker.pk}", lambda: _timeline_counts(speaker.pk))
+    if not rows:
+        return []
+    days = [day for _, _, day, _ in rows]
+    unit = "week" if (max(days) - min(days)).days <= WEEKLY_UP_TO_DAYS else "month"
+    counts: dict[tuple[int, object], Counter] = defaultdict(Counter)
+    for topic_id, label, day, n in rows:
+        counts[(topic_id, _bucket_start(day, unit))][label] += n
+    starts, start, last = [], _bucket_start(min(days), unit), _bucket_start(max(days), unit)
+    while start <= last:
+        starts.append(start)
+        start = _next_bucket(start, unit)
+    topics = Topic.objects.in_bulk({topic_id for topic_id, _, _, _ in rows})
+    return [
+        StanceTimeline(topic=topic, unit=unit, buckets=[
+            StanceBucket(start=start, end=_next_bucket(start, unit) - timedelta(days=1),
+                         **{label: counts[(topic.pk, start)][label] for label in Stance.Label.values})
+            for start in starts
+        ])
+        for topic in sorted(topics.values(), key=lambda topic: topic.name)
+    ]
+
+
 def topic_list() -> QuerySet[Topic]:
     shown = Q(stances__quote__is_rejected=False)
     return Topic.objects.annotate(
@@ -276,15 +430,33 @@ def topic_list() -> QuerySet[Topic]:
 
 
 def speaker_search(*, query: str, limit: int = 10) -> list[Speaker]:
-    """Speakers whose name or an alias contains `query`, most quoted first (for autocomplete)."""
-    query = " ".join(query.split())
+    """Speakers a word of whose name or of an alias starts with `query` ("hol" finds Dana Holt and
+    Holt), most quoted first, at most `limit` (for autocomplete).
+
+    Two queries whatever the number of speakers: the candidates' ids, a UNION of prefix matches
+    (`UPPER(name) LIKE 'HOL%'` or `'% HOL%'`, the alias's normalized form alike, the slug), each
+    branch served on PostgreSQL by a trigram GIN index (migration 0011) or the slug's; then the
+    candidates with their quotes counted by a correlated subquery on the (speaker, is_rejected)
+    index, the most quoted `limit` of them.
+    """
+    query = " ".join(query.split())[:100]
+    key = normalize_name(query)
     if not query:
         return []
+    branches = [Speaker.objects.filter(Q(name__istartswith=query) | Q(name__icontains=f" {query}"))
+                .order_by().values("pk")]
+    if key:  # a name in letters normalize_name drops (e.g. not Latin) is matched by its name alone
+        by_alias = SpeakerAlias.objects.filter(Q(normalized__startswith=key) | Q(normalized__contains=f" {key}"))
+        by_slug = Speaker.objects.filter(slug__startswith=key.replace(" ", "-"))
+        branches += [by_alias.order_by().values("speaker_id"), by_slug.order_by().values("pk")]
+    candidates = [row["pk"] for row in branches[0].union(*branches[1:])]
+    if not candidates:
+        return []
+    shown = Quote.objects.visible().filter(speaker=OuterRef("pk")).order_by().values("speaker")
     return list(
-        Speaker.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query))
-        .annotate(quote_count=Count("quotes", distinct=True))
-        .order_by("-quote_count", "name", "pk")
-        .distinct()[:limit]
+        Speaker.objects.filter(pk__in=candidates)
+        .annotate(quote_count=Coalesce(Subquery(shown.annotate(n=Count("pk")).values("n")), 0))
+        .order_by("-quote_count", "name", "pk")[:limit]
     )
 
 

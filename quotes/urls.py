@@ -39,6 +39,7 @@ urlpatterns = [
     path("topics/<slug:slug>/backfill/retry/", topic_views.topic_backfill_retry, name="topic_backfill_retry"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("quotes/", views.quote_list, name="quote_list"),
+    path("quotes/speakers/", views.speaker_suggest, name="speaker_suggest"),
     path("quotes/export.csv", views.quote_export, name="quote_export"),
     path("quotes/export.json", views.quote_export_json, name="quote_export_json"),
     path("quotes/<int:pk>/flag/", views.quote_flag, name="quote_flag"),

@@ -9,10 +9,12 @@ import json
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quotes import selectors, services
@@ -21,6 +23,7 @@ from quotes.models import Article, Quote, QuoteFlag, Speaker, Stance, Topic, Top
 from quotes.permissions import ability_required, can
 
 PAGE_SIZE = 50
+SUGGESTIONS = 10  # speakers the explorer suggests at most
 REVIEW_PAGE_SIZE = 20
 
 
@@ -216,7 +219,8 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A speaker's quotes (a page of them, grouped by article) and where they stand on each topic."""
+    """A speaker's quotes (a page of them, grouped by article), where they stand on each topic, and
+    their stance over time on each active topic (per week or month, one query for all topics)."""
     speaker = get_object_or_404(Speaker, slug=slug)
     page = selectors.speaker_quotes_page(speaker=speaker, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
@@ -227,6 +231,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "aliases": speaker.aliases.exclude(alias=speaker.name),
             "summaries": selectors.stance_summaries(speaker=speaker),
+            "timelines": selectors.speaker_stance_timelines(speaker=speaker),
         },
     )
 
@@ -241,14 +246,22 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who stands where on one topic: every speaker's favor / against / none."""
+    """Where they stand on one topic: speakers ranked by net stance (favor − against; volume orders
+    a tie) or by volume (`?rank=volume`), ties shown as ties, a chart and the table of its numbers,
+    each linked to the explorer. An unknown ranking is a 400 that says so (and ranks by net stance)."""
     topic = get_object_or_404(Topic, slug=slug)
-    page = selectors.topic_summary_page(topic=topic, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    by = request.GET.get("rank", "") or "net"
+    problem = "" if by in selectors.RANKINGS else (
+        f"There is no ranking “{by}”; choose {' or '.join(selectors.RANKINGS)}. Ranked by net stance.")
+    by = by if not problem else "net"
+    page = selectors.topic_ranking_page(topic=topic, by=by, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
         request, "quotes/topic_detail.html", {
-            "topic": topic, "page": page, "summaries": page.object_list,
+            "topic": topic, "page": page, "ranked": page.object_list, "by": by, "problem": problem,
+            "rankings": selectors.RANKINGS, "query": _filled(request.GET, "page"),
             "backfill": TopicBackfill.objects.filter(topic=topic).first(),  # the progress panel
-        }
+        },
+        status=400 if problem else 200,
     )
 
 
@@ -256,18 +269,66 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @ability_required("read")
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes filtered by speaker, topic, stance, outlet, date, kind, confidence and text; an invalid
-    value gives the page with its message (400), never silently every quote."""
+    value gives the page with its message (400), never silently every quote.
+
+    htmx asks for the explorer region alone (filters and results) of the same URL and swaps it in
+    place; its pushed URL is the state without empty fields. A full load renders the same region."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
     invalid = quote_filter.is_bound and not quote_filter.is_valid()
     page = Paginator(quotes.none() if invalid else quotes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    for name, form_field in quote_filter.form.fields.items():
+        if name != "speaker":  # the speaker applies on a suggestion or Enter, not on every keystroke's change
+            form_field.widget.attrs["class"] = "explorer-auto"
+    query = _filled(request.GET, "page")
+    path = reverse("quotes:quote_list")
+    headers = request.headers
+    partial = headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
+    response = render(
         request,
-        "quotes/quote_list.html",
-        {"filter": quote_filter, "page": page, "query": query.urlencode()},
+        "quotes/_quote_explorer.html" if partial else "quotes/quote_list.html",
+        {
+            "filter": quote_filter,
+            "page": page,
+            "query": query,
+            "chosen_speaker": None if invalid else quote_filter.form.cleaned_data.get("speaker"),
+            "problems": [
+                f"{_filter_label(quote_filter, name)} “{request.GET.get(name, '')}”: {error}"
+                for name, errors in quote_filter.errors.items() for error in errors
+            ] if invalid else [],
+            "previous_url": _page_url(path, query, page.previous_page_number()) if page.has_previous() else "",
+            "next_url": _page_url(path, query, page.next_page_number()) if page.has_next() else "",
+        },
         status=400 if invalid else 200,
     )
+    if partial:
+        state = _filled(request.GET)
+        response["HX-Push-Url"] = f"{path}?{state}" if state else path
+    patch_vary_headers(response, ["HX-Request"])  # the region and the page never share a cache entry
+    return response
+
+
+def _filled(params, *without: str) -> str:
+    """The query string without empty fields (and without the names given)."""
+    return urlencode([(name, value) for name, values in params.lists() if name not in without
+                      for value in values if value.strip()])
+
+
+def _page_url(path: str, query: str, number: int) -> str:
+    return f"{path}?{query}&page={number}" if query else f"{path}?page={number}"
+
+
+@require_safe
+@ability_required("read")
+def speaker_suggest(request: HttpRequest) -> HttpResponse:
+    """The explorer's speaker autocomplete: at most ten speakers a word of whose name or alias starts
+    with what was typed, most quoted first; HTML suggestions for htmx, or JSON with `format=json`."""
+    query = " ".join((request.GET.get("speaker", "") or request.GET.get("q", "")).split())[:100]
+    speakers = selectors.speaker_search(query=query, limit=SUGGESTIONS)
+    if request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"results": [
+            {"slug": s.slug, "name": s.name, "role": s.role, "quotes": s.quote_count} for s in speakers
+        ]})
+    return render(request, "quotes/_speaker_suggestions.html", {"speakers": speakers, "query": query})
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -55,6 +55,7 @@ GUARDS = {
     "quotes:topic_backfill_retry": {"POST": "manage_topics"},
     "quotes:topic_progress": READ,
     "quotes:quote_list": READ,
+    "quotes:speaker_suggest": READ,
     "quotes:quote_export": {"GET": "export"},
     "quotes:quote_export_json": {"GET": "export"},
     # Corrections, History and merges

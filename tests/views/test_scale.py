@@ -203,11 +203,11 @@ def test_speaker_page_paginates_quotes_grouped_by_article(analyst):
 
 def test_topic_page_counts_follow_an_edit_at_once(analyst, quotes_on_topic):
     url = quotes_on_topic.get_absolute_url()
-    assert "favor 2 · against 0 · none 0" in analyst.get(url).content.decode()
+    assert "net +2 (favor 2, against 0, none 0)" in analyst.get(url).content.decode()
     stance = Stance.objects.filter(quote__speaker__slug="dana-holt", label="favor").first()
     stance.label = "against"
     stance.save()
-    assert "favor 1 · against 1 · none 0" in analyst.get(url).content.decode()
+    assert "net +0 (favor 1, against 1, none 0)" in analyst.get(url).content.decode()
 
 
 # --- seed_synthetic ----------------------------------------------------------------

@@ -110,6 +110,7 @@ def _pages(search: str) -> dict[str, str | None]:
     topic = busiest_topic()
     article = Article.objects.annotate(n=Count("quotes")).order_by("-n", "pk").first()
     explorer = _url("quotes:quote_list")
+    suggest = _url("quotes:speaker_suggest")
     filters = f"topic={topic.slug}&stance=against&is_direct=true&q={search}" if topic else f"q={search}"
     return {
         "start": "/",
@@ -118,9 +119,15 @@ def _pages(search: str) -> dict[str, str | None]:
         "explorer": explorer,
         "explorer_filtered": f"{explorer}?{filters}",
         "explorer_page_100": f"{explorer}?page=100",
+        # The most-quoted speaker's quotes on the busiest topic, as a suggestion picked leaves it.
+        "explorer_speaker": f"{explorer}?speaker={speaker.slug}" + (f"&topic={topic.slug}" if topic else "")
+        if speaker else None,
+        # Autocomplete on the first letters of the most-quoted speaker's name (most candidates).
+        "speaker_suggest": f"{suggest}?speaker={speaker.name[:3]}" if speaker and suggest else None,
         "speaker_top": _url("quotes:speaker_detail", speaker.slug) if speaker else None,
         "speaker_list": _url("quotes:speaker_list"),
         "topic": _url("quotes:topic_detail", topic.slug) if topic else None,
+        "topic_by_volume": f"{_url('quotes:topic_detail', topic.slug)}?rank=volume" if topic else None,
         "export_csv": _url("quotes:quote_export"),
         "export_json": _url("quotes:quote_export_json"),
     }
