@@ -98,7 +98,7 @@ def name_like_spans(doc: Doc) -> list[Span]:
             titled or is_known_first_name(words[0].text) or cue_subject or _names_a_described_person(words)
         ):
             spans.append(Span(doc, start, end, label="PERSON"))
-        elif len(words) == 1 and (titled or cue_subject):
+        elif len(words) == 1 and (titled or cue_subject or _first_name_of_a_described_person(words)):
             spans.append(Span(doc, start, end, label="PERSON"))
     return spans
 
@@ -192,6 +192,22 @@ def _names_a_described_person(words: Span) -> bool:
     first name the names resource knows, names that person."""
     last = words[-1]
     return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+
+
+def _first_name_of_a_described_person(words: Span) -> bool:
+    """'Her husband, Marek, runs a bakery': a lone first name the names resource knows, in
+    apposition to a possessed common noun, names that person (not a place: 'her home state, Georgia')."""
+    word = words[0]
+    head = word.head
+    return (
+        word.dep_ == "appos"
+        and word.tag_ == "NNP"
+        and head.pos_ == "NOUN"
+        and head.tag_ == "NN"
+        and any(child.dep_ == "poss" for child in head.children)
+        and _resource_gender(word.text) != ""
+        and not unlikely_person([word])
+    )
 
 
 def is_known_first_name(word: str) -> bool:

@@ -151,10 +151,11 @@ class SpeakerResolver:
             named = self.resolve(head.head)
             if named is not None and named.is_person:
                 return named
-        named_within = _name_closing_relative_clause(head)
+        named_within = name_given_in_description(head)
         if named_within is not None:
-            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks
-            resolved = self.resolve(named_within)
+            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks;
+            # a first name the article gave in full before ('Dana Roe … only by her first name, Dana') is that person
+            resolved = self._person_by_first_name(named_within) or self.resolve(named_within)
             if resolved is not None and resolved.is_person:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
@@ -169,6 +170,15 @@ class SpeakerResolver:
             return None
         kind = nominal_kind(head, org is not None)
         return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
+
+    def _person_by_first_name(self, token: Token) -> ResolvedSpeaker | None:
+        """The one person of the article whose first name is the lone name ``token``; None when
+        none or several have it (a first name alone never picks between two people)."""
+        canonical = self.registry.person_with_first_name(token.text)
+        if canonical is None:
+            return None
+        registration = Registration(canonical, alias=token.text, speaker_position=token.i)
+        return ResolvedSpeaker(canonical, token.text, "", True, CONFIDENCE_SURNAME, (registration,))
 
     def _nominal_name(self, head: Token, start: int, end: int) -> str:
         """A common-noun speaker with its identifying modifier: 'for/of/from/at X' or a nominal apposition."""
@@ -198,8 +208,15 @@ class SpeakerResolver:
         return doc[start:last].text.strip(" ,")
 
 
-def _name_closing_relative_clause(head: Token) -> Token | None:
-    """The proper noun in apposition that ends a common noun's relative clause, if any."""
+# Nouns that introduce the name a described person goes by ('only his surname, Petrov')
+NAME_NOUNS = frozenset({"name", "names", "surname", "nickname", "sign", "alias", "pseudonym", "moniker", "handle"})
+
+
+def name_given_in_description(head: Token) -> Token | None:
+    """The name a description gives its person in a relative clause, if any:
+    'a corporal who asked to be identified only by his call sign, Falcon' (the clause ends in a
+    name in apposition), 'a miner who asked that only his surname, Petrov, be used' (a name in
+    apposition to a name noun inside the clause), 'a miner who gave his name as Ivan Petrov'."""
     if head.pos_ != "NOUN":
         return None
     clause = next((child for child in head.rights if child.dep_ == "relcl"), None)
@@ -209,4 +226,17 @@ def _name_closing_relative_clause(head: Token) -> Token | None:
     doc = head.doc
     while last.i > clause.i and last.is_punct:
         last = doc[last.i - 1]
-    return last if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN" else None
+    if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN":
+        return last
+    for token in clause.subtree:
+        if token.pos_ != "PROPN" or token.i <= clause.i:
+            continue
+        if token.dep_ == "appos" and token.head.lower_ in NAME_NOUNS:
+            return token
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ == "as"
+            and any(c.dep_ == "dobj" and c.lower_ in NAME_NOUNS for c in token.head.head.children)
+        ):
+            return token
+    return None

@@ -108,3 +108,70 @@ def test_a_described_speaker_who_is_named_at_the_end_of_the_description_is_that_
     assert extraction.quotes[0].speaker == "Falcon"
     assert extraction.speakers["Falcon"].kind == "person"
     assert extraction.speakers["Falcon"].role == "a 31-year-old corporal"
+
+
+# Issue 12's patterns, in sentences written for these tests.
+
+
+def test_a_rank_and_name_in_apposition_to_a_description_is_the_next_she(extractor: QuoteExtractor) -> None:
+    text = "His deputy, Major Ann Cole, was calm. “We will hold the line until the relief column arrives,” she said."
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Ann Cole"]
+    assert extraction.speakers["Ann Cole"].role == "Major"
+
+
+def test_a_described_farmer_named_in_apposition_speaks_for_he(extractor: QuoteExtractor) -> None:
+    text = "A local farmer, Tomas Reyes, said he was worried. “The river has never been this low in August,” he said."
+    assert speakers_of(extractor, text) == ["Tomas Reyes", "Tomas Reyes"]
+
+
+def test_a_lone_first_name_in_apposition_to_a_possessed_noun_is_a_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "“Prices rose again this month,” said Julia Novak, an economist at the bank. Her husband, Marek, runs "
+        "a bakery. “Flour costs twice what it did a year ago, and nobody buys cake now,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Julia Novak", "Marek"]
+
+
+def test_he_after_a_man_introduced_by_apposition_is_not_the_woman_before(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The audit found nothing unusual,” said Carla Mendes, the treasurer. Her colleague, Victor Lund, "
+        "disagreed. “The numbers simply do not add up for the second quarter,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Carla Mendes", "Victor Lund"]
+
+
+def test_he_after_a_sentence_whose_subject_is_a_named_man_goes_to_him(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The vote was fair and the count was open to observers,” Maria Ortiz told reporters. Paul Wendt, the "
+        "opposition leader, was not convinced. “We will ask the court for a full recount,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Maria Ortiz", "Paul Wendt"]
+
+
+def test_a_first_name_given_by_a_description_is_the_person_the_article_named(extractor: QuoteExtractor) -> None:
+    text = (
+        "Dana Whitfield has worked nights at the clinic for six years. “We ran out of bandages by midnight,” "
+        "said a 40-year-old nurse who asked to be identified only by her first name, Dana."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Dana Whitfield"]  # the request is no quote
+    assert extraction.speakers["Dana Whitfield"].role == "a 40-year-old nurse"
+
+
+def test_a_first_name_two_people_share_picks_neither_of_them(extractor: QuoteExtractor) -> None:
+    text = (
+        "Dana Whitfield and Dana Okafor both work nights at the clinic. “We ran out of bandages by midnight,” "
+        "said a 40-year-old nurse who asked to be identified only by her first name, Dana."
+    )
+    assert speakers_of(extractor, text) == ["Dana"]
+
+
+def test_a_surname_a_description_asks_to_be_used_is_the_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "“We were told to wait at the gate for six hours,” said a 52-year-old miner who asked that only his "
+        "surname, Petrov, be used."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Petrov"]
+    assert extraction.speakers["Petrov"].kind == "person"
