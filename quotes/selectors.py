@@ -150,23 +150,24 @@ def _speaker_counts() -> list[tuple[int, int, int]]:
     return [(row["speaker"], row["quotes"], row["articles"]) for row in rows]
 
 
-def speaker_list(*, search: str = "") -> list[Speaker]:
+def speaker_list(*, search: str = "", kind: str = "") -> list[Speaker]:
     """Quoted speakers, most quoted first, with `quote_count` and `article_count` (cached counts);
-    the speakers' own rows are loaded by the page (`speakers_for_page`)."""
+    the speakers' own rows are loaded by the page (`speakers_for_page`). `kind` keeps one kind."""
     counts = _cached("speaker-counts", _speaker_counts)
-    if search:
-        matching = set(
-            Speaker.objects.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values_list(
-                "pk", flat=True
-            )
-        )
+    if search or kind:
+        speakers = Speaker.objects.all()
+        if search:
+            speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search))
+        if kind:
+            speakers = speakers.filter(kind=kind)
+        matching = set(speakers.values_list("pk", flat=True))
         counts = [row for row in counts if row[0] in matching]
     return counts
 
 
-def speaker_page(*, search: str = "", number, per_page: int) -> Page:
+def speaker_page(*, search: str = "", kind: str = "", number, per_page: int) -> Page:
     """One page of `speaker_list`, as Speakers carrying their counts."""
-    page = Paginator(speaker_list(search=search), per_page).get_page(number)
+    page = Paginator(speaker_list(search=search, kind=kind), per_page).get_page(number)
     speakers = Speaker.objects.in_bulk([speaker_id for speaker_id, _, _ in page.object_list])
     page.object_list = [
         _with_counts(speakers[speaker_id], quotes, articles)

@@ -87,9 +87,40 @@ def test_speaker_resolve_never_merges_people_who_share_a_surname():
     assert Speaker.objects.count() == 2
 
 
-def test_speaker_resolve_leaves_anonymous_sources_unresolved():
-    assert services.speaker_resolve(found=extraction.Speaker(name="a senior official", is_person=False)) is None
+def test_an_unnamed_source_outside_an_article_is_not_kept():
+    assert services.speaker_resolve(found=extraction.Speaker(name="a senior official", kind="description")) is None
     assert not Speaker.objects.exists()
+
+
+def test_the_kind_of_a_speaker_is_the_engines():
+    found = extraction.Speaker(name="Harbour Authority", is_person=False, kind="organisation")
+    assert services.speaker_resolve(found=found).kind == Speaker.Kind.ORGANISATION
+    assert services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska")).kind == Speaker.Kind.PERSON
+
+
+PORT_BODY = (
+    "The port reopened on Tuesday after a week of strikes.\n"
+    "“We lost millions of dollars in cargo every single day of the strike,” a senior port official said.\n"
+    "Dock workers gathered at the gate. “We will not accept a contract that cuts our pensions,” the workers said."
+)
+
+
+def test_unnamed_speakers_are_each_articles_own_and_never_merge_across_articles(classify_calls):
+    first = services.article_ingest(text=PORT_BODY, title="Port reopens")
+    second = services.article_ingest(text=PORT_BODY + "\nTrucks queued for miles.", title="Port reopens, again")
+    services.article_process(article=first)
+    services.article_process(article=second)
+    for article in (first, second):
+        speakers = {q.speaker.name: q.speaker for q in article.quotes.select_related("speaker")}
+        assert {name: s.kind for name, s in speakers.items()} == {
+            "a senior port official": Speaker.Kind.DESCRIPTION,
+            "the workers": Speaker.Kind.GROUP,
+        }
+        assert {s.article for s in speakers.values()} == {article}
+    assert Speaker.objects.filter(name="a senior port official").count() == 2  # one per article
+    before = set(Speaker.objects.values_list("pk", flat=True))
+    reprocess(first)
+    assert set(Speaker.objects.values_list("pk", flat=True)) == before  # the same article: the same speakers
 
 
 def test_speaker_merge_moves_quotes_and_aliases(article, admin_user):
