@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quotes import people
 from quotes import text as textutils
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic, TopicBackfill
 from quotes.permissions import can, require, require_unless_operator
@@ -741,10 +742,12 @@ def speaker_resolve(*, found: extraction.Speaker, article: Article | None = None
     workers") is a speaker of `article` alone: found again in that article it is the same one,
     in another article never (without an article it is not kept: None).
 
-    A multi-word name matches a stored speaker carrying the same full name as an alias. A lone
-    surname matches only when exactly one stored speaker carries it; one that two people carry
-    resolves to nobody (the mention is kept for a human), so two people who share a surname are
-    never merged, nor a third one created, without evidence.
+    A multi-word name matches a stored speaker carrying the same full name as an alias, else the
+    one stored person whose name is a variant of it ("Donald Trump" finds "Donald J. Trump", never
+    "Donald Trump Jr."; quotes.people). A lone surname ("Trump", "Mr. Trump") matches only when
+    exactly one stored person has it (of several, a gendered title may pick one); one that two
+    people have resolves to nobody (the mention is kept for a human), so two people who share a
+    surname are never merged, nor a third one created, without evidence.
     """
     kind = found.kind if found.kind in Speaker.Kind.values else Speaker.Kind.PERSON
     if not normalize_name(found.name):
@@ -753,9 +756,17 @@ def speaker_resolve(*, found: extraction.Speaker, article: Article | None = None
         return _unnamed_speaker(found, kind, article) if article is not None else None
     key = normalize_name(found.name)
     named = Speaker.objects.filter(article__isnull=True)
+    person_name = people.parse_person_name(found.name) if kind == Speaker.Kind.PERSON else None
     for _ in range(3):  # another article's run may create the same speaker at the same moment
-        candidates = list(named.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
-        if " " not in key and len(candidates) > 1:
+        if person_name is not None and person_name.is_surname_only:
+            candidates = _people_with_surname(person_name.last, _title_gender(found, person_name))
+            # no person has it: an organisation written the same way ('Apple') still is that one
+            candidates = candidates or list(named.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
+        else:
+            candidates = list(named.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
+            if not candidates and person_name is not None:
+                candidates = _people_named_alike(person_name)
+        if len(candidates) > 1 and (person_name is not None or " " not in key):
             return None
         speaker = candidates[0] if candidates else None
         if speaker is not None:
@@ -778,6 +789,58 @@ def speaker_resolve(*, found: extraction.Speaker, article: Article | None = None
     for alias in {found.name, *found.aliases}:
         _alias_remember(speaker, alias)
     return speaker
+
+
+def _stored_people_sharing(surname: str):
+    """Named people one of whose names may end in `surname` (a broad query, narrowed in Python)."""
+    return (
+        Speaker.objects.filter(article__isnull=True, kind=Speaker.Kind.PERSON)
+        .filter(
+            Q(aliases__normalized=surname)
+            | Q(aliases__normalized__endswith=f" {surname}")
+            | Q(aliases__normalized__contains=f" {surname} ")
+        )
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("aliases")
+    )
+
+
+def _names_of(speaker: Speaker) -> list[people.PersonName]:
+    written = [speaker.name, *(alias.alias for alias in speaker.aliases.all())]
+    return [parsed for name in written if (parsed := people.parse_person_name(name)) is not None]
+
+
+def _people_with_surname(surname: str, gender: str = "") -> list[Speaker]:
+    """Stored people who have this surname; of several, those a gendered title points to when
+    that leaves one ('Mr. Brennan' beside Walter and Ellen Brennan)."""
+    found = [s for s in _stored_people_sharing(surname) if any(n.last == surname for n in _names_of(s))]
+    if len(found) > 1 and gender:
+        of_gender = [
+            s for s in found if any(people.first_name_gender(n) == gender for n in _names_of(s) if n.last == surname)
+        ]
+        if len(of_gender) == 1:
+            return of_gender
+    return found
+
+
+def _people_named_alike(name: people.PersonName) -> list[Speaker]:
+    """Stored people with a full name that is a variant of `name` ('Donald Trump' ~ 'Donald J. Trump')."""
+    return [
+        s for s in _stored_people_sharing(name.last) if any(people.same_person(name, n) for n in _names_of(s))
+    ]
+
+
+def _title_gender(found: extraction.Speaker, name: people.PersonName) -> str:
+    """The gender a title tells in the name or one of its written forms ('Mr. Trump'), else ''."""
+    if name.title_gender:
+        return name.title_gender
+    genders = {
+        parsed.title_gender
+        for alias in found.aliases
+        if (parsed := people.parse_person_name(alias)) is not None and parsed.last == name.last
+    } - {""}
+    return genders.pop() if len(genders) == 1 else ""
 
 
 def _unnamed_speaker(found: extraction.Speaker, kind: str, article: Article) -> Speaker:

@@ -175,3 +175,15 @@ def test_a_surname_a_description_asks_to_be_used_is_the_speaker(extractor: Quote
     extraction = extractor.extract(text)
     assert [quote.speaker for quote in extraction.quotes] == ["Petrov"]
     assert extraction.speakers["Petrov"].kind == "person"
+
+
+def test_a_full_name_a_titled_surname_and_a_bare_surname_are_one_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "Donald J. Trump spoke in Ohio on Monday. “We will win this state by a lot,” Mr. Trump said. "
+        "“Nobody works harder than we do,” Trump added. Later, Donald Trump told a second crowd that the "
+        "factories would come back."
+    )
+    extraction = extractor.extract(text)
+    assert {quote.speaker for quote in extraction.quotes} == {"Donald J. Trump"}
+    assert set(extraction.speakers) == {"Donald J. Trump"}
+    assert extraction.speakers["Donald J. Trump"].role == ""  # 'Mr.' is no role
