@@ -95,7 +95,11 @@ def name_like_spans(doc: Doc) -> list[Span]:
         if institutional or not len(words):
             pass
         elif len(words) >= 2 and (
-            titled or is_known_first_name(words[0].text) or cue_subject or _names_a_described_person(words)
+            titled
+            or is_known_first_name(words[0].text)
+            or cue_subject
+            or _names_a_described_person(words)
+            or _full_name_as_subject(words)
         ):
             spans.append(Span(doc, start, end, label="PERSON"))
         elif len(words) == 1 and (titled or cue_subject or _first_name_of_a_described_person(words)):
@@ -192,6 +196,12 @@ def _names_a_described_person(words: Span) -> bool:
     first name the names resource knows, names that person."""
     last = words[-1]
     return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+
+
+def _full_name_as_subject(words: Span) -> bool:
+    """'Pedro Alves spoke briefly': a first name the names resource knows and a surname, as the
+    subject of a clause, name a person (the learned lexicon has not seen every first name)."""
+    return len(words) == 2 and words[-1].dep_ in ("nsubj", "nsubjpass") and _resource_gender(words[0].text) != ""
 
 
 def _first_name_of_a_described_person(words: Span) -> bool:

@@ -102,6 +102,11 @@ class SpeakerResolver:
             resolved = self.resolve(named) if named is not None else None
             if resolved is not None and resolved.is_person:
                 return resolved
+        if person is None and surname_tagged_as_noun(head, self.registry):
+            # 'Pedro Alves spoke … “…,” Alves said' with 'Alves' tagged a plural noun: still him
+            canonical = self.registry.canonical_for([head], head.i, gender_of("", list(self.doc[start : head.i])))
+            if canonical is not None:
+                person = (canonical, [t for t in self.doc[start : head.i] if t.lower_ in TITLE_WORDS])
         new_surname = ""
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
@@ -206,6 +211,19 @@ class SpeakerResolver:
         if last == end:
             return ""
         return doc[start:last].text.strip(" ,")
+
+
+def surname_tagged_as_noun(head: Token, registry: PeopleRegistry) -> bool:
+    """A capitalised common noun inside a sentence that is the surname of a person the article
+    named: the tagger's slip ('Alves' as a plural noun), not a description."""
+    return (
+        head.pos_ == "NOUN"
+        and head.text[:1].isupper()
+        and not head.is_sent_start
+        and head.i > 0
+        and head.doc[head.i - 1].text[:1] not in ".!?"
+        and head.lower_ in registry.surname_index
+    )
 
 
 # Nouns that introduce the name a described person goes by ('only his surname, Petrov')

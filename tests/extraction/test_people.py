@@ -187,3 +187,21 @@ def test_a_full_name_a_titled_surname_and_a_bare_surname_are_one_speaker(extract
     assert {quote.speaker for quote in extraction.quotes} == {"Donald J. Trump"}
     assert set(extraction.speakers) == {"Donald J. Trump"}
     assert extraction.speakers["Donald J. Trump"].role == ""  # 'Mr.' is no role
+
+
+def test_a_full_name_as_a_subject_is_a_person_whose_surname_later_speaks(extractor: QuoteExtractor) -> None:
+    text = (
+        "Pedro Alves spoke briefly at the gate. “The camp will stay open,” Alves said. "
+        "“Nobody is leaving. We have food for a month.”"
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Pedro Alves", "Pedro Alves"]
+    assert extraction.speakers["Pedro Alves"].kind == "person"
+
+
+def test_he_after_a_full_name_as_subject_goes_to_him(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The water is safe to drink again,” said Ingrid Solberg, the mayor. Pedro Alves shook his head. "
+        "“Three families on my street are still sick from it,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Ingrid Solberg", "Pedro Alves"]
