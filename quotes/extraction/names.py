@@ -192,10 +192,25 @@ def _resource_gender(first_word: str) -> str:
 
 
 def _names_a_described_person(words: Span) -> bool:
-    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun, opening with a
-    first name the names resource knows, names that person."""
+    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun names that person.
+
+    Opening with a first name the names resource knows, any such name; else (names the resource
+    has not seen: 'Halyna Tkachenko') a two- or three-word name beside a singular noun, set off
+    by commas, that is no place."""
     last = words[-1]
-    return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+    if not (last.dep_ == "appos" and last.head.pos_ == "NOUN"):
+        return False
+    if _resource_gender(words[0].text) != "":
+        return True
+    doc = words.doc
+    set_off = words.start > 0 and doc[words.start - 1].text == "," and words.start - 1 > last.head.i
+    return (
+        set_off
+        and 2 <= len(words) <= 3
+        and last.head.tag_ == "NN"
+        and all(word.is_alpha and word.text[:1].isupper() and not word.text.isupper() for word in words)
+        and not unlikely_person(list(words))
+    )
 
 
 def _full_name_as_subject(words: Span) -> bool:

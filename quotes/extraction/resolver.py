@@ -99,7 +99,7 @@ class SpeakerResolver:
             # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
             # to a common noun names the speaker (the parse makes the noun the subject)
             named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
-            resolved = self.resolve(named) if named is not None else None
+            resolved = (self._person_known_as(named) or self.resolve(named)) if named is not None else None
             if resolved is not None and resolved.is_person:
                 return resolved
         if person is None and surname_tagged_as_noun(head, self.registry):
@@ -160,7 +160,11 @@ class SpeakerResolver:
         if named_within is not None:
             # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks;
             # a first name the article gave in full before ('Dana Roe … only by her first name, Dana') is that person
-            resolved = self._person_by_first_name(named_within) or self.resolve(named_within)
+            resolved = (
+                self._person_known_as(named_within)
+                or self._person_by_first_name(named_within)
+                or self.resolve(named_within)
+            )
             if resolved is not None and resolved.is_person:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
@@ -175,6 +179,21 @@ class SpeakerResolver:
             return None
         kind = nominal_kind(head, org is not None)
         return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
+
+    def _person_known_as(self, token: Token) -> ResolvedSpeaker | None:
+        """The person the article says goes by the name ``token`` elsewhere: the word hangs from
+        that person's mention there ('Sgt. Ivan Roe, who goes by the call sign Falcon,')."""
+        mentions = dict(self.registry.person_mentions)
+        for other in self.doc:
+            if other.i == token.i or other.text != token.text or self.in_quote[other.i] >= 0:
+                continue
+            if not _given_as_a_name(other):
+                continue
+            canonical = next((mentions[a.i] for a in other.ancestors if a.i in mentions), None)
+            if canonical is not None and canonical != token.text:
+                registration = Registration(canonical, alias=token.text, speaker_position=token.i)
+                return ResolvedSpeaker(canonical, token.text, "", True, CONFIDENCE_SURNAME, (registration,))
+        return None
 
     def _person_by_first_name(self, token: Token) -> ResolvedSpeaker | None:
         """The one person of the article whose first name is the lone name ``token``; None when
@@ -230,6 +249,20 @@ def surname_tagged_as_noun(head: Token, registry: PeopleRegistry) -> bool:
 NAME_NOUNS = frozenset({"name", "names", "surname", "nickname", "sign", "alias", "pseudonym", "moniker", "handle"})
 
 
+_NAMING_VERBS = frozenset({"nicknamed", "dubbed", "called", "named"})
+_GOING_BY = frozenset({"known", "goes", "go", "going", "went"})
+
+
+def _given_as_a_name(token: Token) -> bool:
+    """'the call sign Viking', 'known as Viking', 'nicknamed Viking': the word is a name someone goes by."""
+    head = token.head
+    if token.dep_ in ("appos", "compound", "pobj", "dobj") and head.lower_ in NAME_NOUNS:
+        return True
+    if head.lower_ == "as" and head.head.lower_ in _GOING_BY:
+        return True
+    return head.lower_ in _NAMING_VERBS and token.dep_ in ("oprd", "xcomp", "dobj", "attr")
+
+
 def name_given_in_description(head: Token) -> Token | None:
     """The name a description gives its person in a relative clause, if any:
     'a corporal who asked to be identified only by his call sign, Falcon' (the clause ends in a
@@ -246,6 +279,14 @@ def name_given_in_description(head: Token) -> Token | None:
         last = doc[last.i - 1]
     if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN":
         return last
+    if last.lower_ in NAME_NOUNS:
+        # '… by his call sign, Viking.' with the name parsed outside the clause: the words after the comma
+        after = last.i + 1
+        if after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].pos_ == "PROPN":
+            end = after + 1
+            while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+                end += 1
+            return doc[end]
     for token in clause.subtree:
         if token.pos_ != "PROPN" or token.i <= clause.i:
             continue

@@ -205,3 +205,39 @@ def test_he_after_a_full_name_as_subject_goes_to_him(extractor: QuoteExtractor) 
         "“Three families on my street are still sick from it,” he said."
     )
     assert speakers_of(extractor, text) == ["Ingrid Solberg", "Pedro Alves"]
+
+
+def test_a_name_the_names_resource_does_not_know_in_apposition_is_the_next_she(extractor: QuoteExtractor) -> None:
+    text = (
+        "One resident, Halyna Tkachenko, 67, said she would not leave. "
+        "“This is my home and I will die here if I must,” she said."
+    )
+    assert speakers_of(extractor, text) == ["Halyna Tkachenko", "Halyna Tkachenko"]
+
+
+def test_a_clergy_title_is_split_from_the_name_in_apposition(extractor: QuoteExtractor) -> None:
+    text = (
+        "The brigade's chaplain, Father Mykhailo Hnatiuk, was quiet for a while. "
+        "“I buried four of them last week alone,” he said."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Mykhailo Hnatiuk"]
+    assert extraction.speakers["Mykhailo Hnatiuk"].role == "Father"
+
+
+def test_a_call_sign_after_the_description_is_the_speaker_however_it_is_parsed(extractor: QuoteExtractor) -> None:
+    text = (
+        "“We sleep in the basement every night now,” said a 29-year-old sergeant who asked to be identified "
+        "only by his call sign, Viking."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Viking"]
+    assert extraction.speakers["Viking"].kind == "person"
+
+
+def test_a_call_sign_the_article_gave_a_named_person_is_that_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "Sgt. Andrii Koval, who goes by the call sign Viking, commands a mortar crew. “We fire at night and "
+        "move before dawn,” said the sergeant, who asked to be identified only by his call sign, Viking."
+    )
+    assert speakers_of(extractor, text) == ["Andrii Koval"]
