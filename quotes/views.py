@@ -208,10 +208,11 @@ def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    """Everyone quoted, most quoted first; `kind` keeps people, organisations, groups or descriptions."""
+    """Everyone named who is quoted, most quoted first; `kind` keeps one kind of speaker (unnamed
+    ones too: 'a senior official'), `kind=all` every speaker."""
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    kind = kind if kind in Speaker.Kind.values else ""
+    kind = kind if kind in (*Speaker.Kind.values, selectors.ALL_KINDS) else ""
     page = selectors.speaker_page(search=search, kind=kind, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
         request, "quotes/speaker_list.html",

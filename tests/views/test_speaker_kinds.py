@@ -22,16 +22,20 @@ def speakers():
 def test_the_speaker_list_shows_each_kind_and_keeps_one_kind(client_as, speakers):
     client = client_as("editor")
     page = client.get("/speakers/").content.decode()
-    assert "Unnamed description" in page and "Person" in page
+    assert "Ines Varga" in page and "a port official" not in page  # named speakers by default
+    every = client.get("/speakers/?kind=all").content.decode()
+    assert "Ines Varga" in every and "a port official" in every and "<td>Unnamed description</td>" in every
     only_people = client.get("/speakers/?kind=person").content.decode()
     assert "Ines Varga" in only_people and "a port official" not in only_people
-    assert "a port official" in client.get("/speakers/?kind=nonsense").content.decode()  # an unknown kind: all
+    described = client.get("/speakers/?kind=description").content.decode()
+    assert "Ines Varga" not in described and "a port official" in described
+    assert "a port official" not in client.get("/speakers/?kind=nonsense").content.decode()  # unknown: the default
 
 
 def test_a_speaker_page_says_the_kind_and_the_article_of_an_unnamed_one(client_as, speakers):
     _person, official = speakers
     page = client_as("editor").get(official.get_absolute_url()).content.decode()
-    assert "Unnamed description" in page and official.article.get_absolute_url() in page
+    assert "Unnamed description in" in page and official.article.get_absolute_url() in page
 
 
 def test_the_api_gives_the_kind_and_lists_one_kind(client_as, speakers):
@@ -43,3 +47,15 @@ def test_the_api_gives_the_kind_and_lists_one_kind(client_as, speakers):
     described = described.get("results", described)
     assert [row["name"] for row in described] == ["a port official"]
     assert client.get("/api/v1/speakers/?kind=nonsense").status_code == 400
+
+
+def test_who_stands_where_on_a_topic_counts_named_speakers_only(speakers):
+    from quotes import selectors
+    from tests.factories import StanceFactory, TopicFactory
+
+    person, official = speakers
+    topic = TopicFactory()
+    for speaker in (person, official):
+        StanceFactory(quote=speaker.quotes.get(), topic=topic)
+    assert [summary.speaker for summary in selectors.stance_summaries(topic=topic)] == [person]
+    assert [summary.speaker for summary in selectors.stance_summaries(speaker=official)] == [official]
