@@ -109,9 +109,10 @@ class SpeakerAliasInline(PolicyAdmin, admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(PolicyAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "role", "organisation", "country", "is_person"]
+    list_display = ["name", "kind", "role", "organisation", "country", "is_person", "article"]
     search_fields = ["name", "aliases__alias", "role"]
-    list_filter = ["is_person", "country"]
+    list_filter = ["kind", "is_person", "country"]
+    readonly_fields = ["article"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SpeakerAliasInline]
     actions = ["merge_selected"]
@@ -119,13 +120,13 @@ class SpeakerAdmin(PolicyAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             services.speaker_update(
-                speaker=obj, name=obj.name, role=obj.role, organisation=obj.organisation, by=request.user,
-                reason="corrected in admin",
+                speaker=obj, name=obj.name, role=obj.role, organisation=obj.organisation, kind=obj.kind,
+                by=request.user, reason="corrected in admin",
             )
         else:
             created = services.speaker_create(
                 name=obj.name, role=obj.role, organisation=obj.organisation, is_person=obj.is_person,
-                by=request.user, reason="created in admin",
+                kind=obj.kind, by=request.user, reason="created in admin",
             )
             obj.pk, obj.slug = created.pk, created.slug
 

@@ -24,7 +24,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Speaker
-        fields = ["slug", "name", "role", "organisation", "country", "is_person", "aliases"]
+        fields = ["slug", "name", "kind", "role", "organisation", "country", "is_person", "aliases", "article"]
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -149,9 +149,20 @@ class QuoteViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Speakers; `?kind=person` (organisation, group, description) lists one kind."""
+
     queryset = Speaker.objects.prefetch_related("aliases").order_by("name")
     serializer_class = SpeakerSerializer
     lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        kind = self.request.query_params.get("kind")
+        if self.action == "list" and kind:
+            if kind not in Speaker.Kind.values:
+                raise ValidationError({"kind": [f"Choose one of {', '.join(Speaker.Kind.values)}."]})
+            queryset = queryset.filter(kind=kind)
+        return queryset
 
 
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):

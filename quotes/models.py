@@ -89,7 +89,18 @@ class TopicBackfill(models.Model):
 
 
 class Speaker(models.Model):
-    """One canonical person or organisation, across articles."""
+    """One canonical person or organisation, across articles; or one unnamed source of one article.
+
+    `kind` is what the extraction engine decided (results.SPEAKER_KINDS), or what a person set.
+    An unnamed speaker ("a senior official", "the workers") belongs to the one article that
+    described it (`article`) and is never matched from another article.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        GROUP = "group", "Group"
+        DESCRIPTION = "description", "Unnamed description"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -97,6 +108,12 @@ class Speaker(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=100, blank=True)
     is_person = models.BooleanField(default=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON, db_index=True)
+    # set only for an unnamed speaker: the article it was described in (it speaks for no other)
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, null=True, blank=True, related_name="unnamed_speakers",
+        help_text="Only for an unnamed speaker: the one article that describes it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -141,37 +141,48 @@ def _cached(name: str, compute):
     return value
 
 
-def _speaker_counts() -> list[tuple[int, int, int]]:
-    """(speaker id, quotes, articles) of every quoted speaker, most quoted first."""
+def _speaker_counts() -> list[tuple[int, int, int, bool]]:
+    """(speaker id, quotes, articles, unnamed) of every quoted speaker, most quoted first."""
     rows = (
-        Quote.objects.visible().filter(speaker__isnull=False).values("speaker", "speaker__name")
+        Quote.objects.visible().filter(speaker__isnull=False).values("speaker", "speaker__name", "speaker__article")
         .annotate(quotes=Count("pk"), articles=Count("article", distinct=True))
         .order_by("-quotes", "speaker__name", "speaker")
     )
-    return [(row["speaker"], row["quotes"], row["articles"]) for row in rows]
+    return [(row["speaker"], row["quotes"], row["articles"], row["speaker__article"] is not None) for row in rows]
 
 
-def speaker_list(*, search: str = "") -> list[Speaker]:
-    """Quoted speakers, most quoted first, with `quote_count` and `article_count` (cached counts);
-    the speakers' own rows are loaded by the page (`speakers_for_page`)."""
+# `speaker_list(kind=ALL_KINDS)`: unnamed speakers too
+ALL_KINDS = "all"
+
+
+def speaker_list(*, search: str = "", kind: str = "") -> list[tuple[int, int, int, bool]]:
+    """Quoted speakers, most quoted first, with their quote and article counts (cached); the
+    speakers' own rows are loaded by the page (`speaker_page`). By default the named ones only
+    (an unnamed speaker, 'a senior official', is its article's); `kind` keeps one kind (unnamed
+    ones included), ALL_KINDS every speaker."""
     counts = _cached("speaker-counts", _speaker_counts)
-    if search:
-        matching = set(
-            Speaker.objects.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values_list(
-                "pk", flat=True
-            )
-        )
+    if not kind:
+        counts = [row for row in counts if not row[3]]
+    if kind == ALL_KINDS:
+        kind = ""
+    if search or kind:
+        speakers = Speaker.objects.all()
+        if search:
+            speakers = speakers.filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search))
+        if kind:
+            speakers = speakers.filter(kind=kind)
+        matching = set(speakers.values_list("pk", flat=True))
         counts = [row for row in counts if row[0] in matching]
     return counts
 
 
-def speaker_page(*, search: str = "", number, per_page: int) -> Page:
+def speaker_page(*, search: str = "", kind: str = "", number, per_page: int) -> Page:
     """One page of `speaker_list`, as Speakers carrying their counts."""
-    page = Paginator(speaker_list(search=search), per_page).get_page(number)
-    speakers = Speaker.objects.in_bulk([speaker_id for speaker_id, _, _ in page.object_list])
+    page = Paginator(speaker_list(search=search, kind=kind), per_page).get_page(number)
+    speakers = Speaker.objects.in_bulk([speaker_id for speaker_id, *_ in page.object_list])
     page.object_list = [
         _with_counts(speakers[speaker_id], quotes, articles)
-        for speaker_id, quotes, articles in page.object_list
+        for speaker_id, quotes, articles, _unnamed in page.object_list
         if speaker_id in speakers
     ]
     return page
@@ -237,6 +248,8 @@ def _summary_counts(speaker_id: int | None, topic_id: int | None) -> list[tuple[
     stances = Stance.objects.filter(quote__speaker__isnull=False, quote__is_rejected=False)
     if speaker_id is not None:
         stances = stances.filter(quote__speaker=speaker_id)
+    else:  # who stands where: named speakers (an unnamed one, 'a senior official', speaks in one article)
+        stances = stances.filter(quote__speaker__article__isnull=True)
     if topic_id is not None:
         stances = stances.filter(topic=topic_id)
     counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
@@ -860,9 +873,9 @@ def quotes_this_week(*, now) -> int:
 
 
 def top_speakers_this_week(*, now, limit: int = 10) -> list[dict]:
-    """The most-quoted speakers in articles published in the last 7 days: name, slug, count (cached)."""
+    """The most-quoted named speakers in articles published in the last 7 days: name, slug, count (cached)."""
     return _dashboard_cached("top-speakers", lambda: list(
-        _quotes_published(now - WEEK, now).filter(speaker__isnull=False).order_by()
+        _quotes_published(now - WEEK, now).filter(speaker__isnull=False, speaker__article__isnull=True).order_by()
         .values("speaker__name", "speaker__slug").annotate(count=Count("pk"))
         .order_by("-count", "speaker__name")[:limit]
     ))

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quotes import people
 from quotes import text as textutils
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic, TopicBackfill
 from quotes.permissions import can, require, require_unless_operator
@@ -207,9 +208,11 @@ def article_process(*, article: Article, lease: str | None = None) -> bool:
         speakers = {
             key: speaker
             for key, found in result.speakers.items()
-            if (speaker := speaker_resolve(found=found)) is not None
+            if (speaker := speaker_resolve(found=found, article=article)) is not None
         }
         _quotes_store(article, result.quotes, speakers)
+        # an unnamed speaker the article no longer quotes (nor a person kept on a quote) goes with it
+        article.unnamed_speakers.filter(quotes__isnull=True).delete()
         stance_lease = uuid.uuid4().hex  # the stance task's id: it carries the claim on
         Article.objects.filter(pk=article.pk).update(
             extractor_version=extraction.EXTRACTOR_VERSION, lease_token=stance_lease,
@@ -732,22 +735,38 @@ def normalize_name(name: str) -> str:
     return " ".join(slugify(name.removesuffix("’s").removesuffix("'s")).split("-"))
 
 
-def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
-    """The Speaker for a speaker found in an article, created when new; None when anonymous.
+def speaker_resolve(*, found: extraction.Speaker, article: Article | None = None) -> Speaker | None:
+    """The Speaker for a speaker found in an article, created when new; None when it cannot be kept.
 
-    A multi-word name matches a stored speaker carrying the same full name as an alias. A lone
-    surname matches only when exactly one stored speaker carries it; one that two people carry
-    resolves to nobody (the mention is kept for a human), so two people who share a surname are
-    never merged, nor a third one created, without evidence.
+    Its kind is the engine's (`found.kind`). An unnamed speaker ("a senior official", "the
+    workers") is a speaker of `article` alone: found again in that article it is the same one,
+    in another article never (without an article it is not kept: None).
+
+    A multi-word name matches a stored speaker carrying the same full name as an alias, else the
+    one stored person whose name is a variant of it ("Donald Trump" finds "Donald J. Trump", never
+    "Donald Trump Jr."; quotes.people). A lone surname ("Trump", "Mr. Trump") matches only when
+    exactly one stored person has it (of several, a gendered title may pick one); one that two
+    people have resolves to nobody (the mention is kept for a human), so two people who share a
+    surname are never merged, nor a third one created, without evidence.
     """
-    if _is_anonymous(found.name):
+    kind = found.kind if found.kind in Speaker.Kind.values else Speaker.Kind.PERSON
+    if not normalize_name(found.name):
         return None
+    if _is_unnamed(found):
+        return _unnamed_speaker(found, kind, article) if article is not None else None
     key = normalize_name(found.name)
-    if not key:
-        return None
+    named = Speaker.objects.filter(article__isnull=True)
+    person_name = people.parse_person_name(found.name) if kind == Speaker.Kind.PERSON else None
     for _ in range(3):  # another article's run may create the same speaker at the same moment
-        candidates = list(Speaker.objects.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
-        if " " not in key and len(candidates) > 1:
+        if person_name is not None and person_name.is_surname_only:
+            candidates = _people_with_surname(person_name.last, _title_gender(found, person_name))
+            # no person has it: an organisation written the same way ('Apple') still is that one
+            candidates = candidates or list(named.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
+        else:
+            candidates = list(named.filter(aliases__normalized=key).distinct().order_by("pk")[:2])
+            if not candidates and person_name is not None:
+                candidates = _people_named_alike(person_name)
+        if len(candidates) > 1 and (person_name is not None or " " not in key):
             return None
         speaker = candidates[0] if candidates else None
         if speaker is not None:
@@ -756,7 +775,7 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
             with transaction.atomic():  # a savepoint: a slug taken meanwhile fails only this insert
                 speaker = Speaker.objects.create(
                     name=found.name[:200], slug=_unique_slug(found.name), role=found.role[:300],
-                    is_person=found.is_person,
+                    is_person=found.is_person, kind=kind,
                 )
                 _alias_remember(speaker, found.name)
             break
@@ -769,6 +788,70 @@ def speaker_resolve(*, found: extraction.Speaker) -> Speaker | None:
         speaker.save(update_fields=["role", "updated_at"])
     for alias in {found.name, *found.aliases}:
         _alias_remember(speaker, alias)
+    return speaker
+
+
+def _stored_people_sharing(surname: str):
+    """Named people one of whose names may end in `surname` (a broad query, narrowed in Python)."""
+    return (
+        Speaker.objects.filter(article__isnull=True, kind=Speaker.Kind.PERSON)
+        .filter(
+            Q(aliases__normalized=surname)
+            | Q(aliases__normalized__endswith=f" {surname}")
+            | Q(aliases__normalized__contains=f" {surname} ")
+        )
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("aliases")
+    )
+
+
+def _names_of(speaker: Speaker) -> list[people.PersonName]:
+    written = [speaker.name, *(alias.alias for alias in speaker.aliases.all())]
+    return [parsed for name in written if (parsed := people.parse_person_name(name)) is not None]
+
+
+def _people_with_surname(surname: str, gender: str = "") -> list[Speaker]:
+    """Stored people who have this surname; of several, those a gendered title points to when
+    that leaves one ('Mr. Brennan' beside Walter and Ellen Brennan)."""
+    found = [s for s in _stored_people_sharing(surname) if any(n.last == surname for n in _names_of(s))]
+    if len(found) > 1 and gender:
+        of_gender = [
+            s for s in found if any(people.first_name_gender(n) == gender for n in _names_of(s) if n.last == surname)
+        ]
+        if len(of_gender) == 1:
+            return of_gender
+    return found
+
+
+def _people_named_alike(name: people.PersonName) -> list[Speaker]:
+    """Stored people with a full name that is a variant of `name` ('Donald Trump' ~ 'Donald J. Trump')."""
+    return [
+        s for s in _stored_people_sharing(name.last) if any(people.same_person(name, n) for n in _names_of(s))
+    ]
+
+
+def _title_gender(found: extraction.Speaker, name: people.PersonName) -> str:
+    """The gender a title tells in the name or one of its written forms ('Mr. Trump'), else ''."""
+    if name.title_gender:
+        return name.title_gender
+    genders = {
+        parsed.title_gender
+        for alias in found.aliases
+        if (parsed := people.parse_person_name(alias)) is not None and parsed.last == name.last
+    } - {""}
+    return genders.pop() if len(genders) == 1 else ""
+
+
+def _unnamed_speaker(found: extraction.Speaker, kind: str, article: Article) -> Speaker:
+    """The article's own speaker for an unnamed source, the same one each time the article is processed."""
+    name = " ".join(found.name.split())[:200]
+    speaker = Speaker.objects.filter(article=article, name=name).order_by("pk").first()
+    if speaker is None:
+        speaker = Speaker.objects.create(
+            name=name, slug=_unique_slug(name), role=found.role[:300], is_person=found.is_person, kind=kind,
+            article=article,
+        )
     return speaker
 
 
@@ -793,6 +876,12 @@ def _alias_remember(speaker: Speaker, alias: str, *, by=None, reason: str = "") 
 def _is_anonymous(name: str) -> bool:
     """"a senior official", "officials": nobody we can track across articles."""
     return not name or not name.strip()[:1].isupper() or name.split(" ", 1)[0] in {"A", "An", "Some"}
+
+
+def _is_unnamed(found: extraction.Speaker) -> bool:
+    """A speaker the engine found no name for: described ('a senior official') or written as a
+    common noun ('the workers', 'the network')."""
+    return found.kind == Speaker.Kind.DESCRIPTION or _is_anonymous(found.name)
 
 
 def _unique_slug(name: str, *, model=Speaker, reserved: frozenset = frozenset()) -> str:
@@ -967,17 +1056,19 @@ def quote_stance_label(*, quote: Quote, topic: Topic, label: str, by: AbstractBa
 
 def speaker_create(
     *, name: str, by: AbstractBaseUser, role: str = "", organisation: str = "", is_person: bool = True,
-    reason: str = "",
+    kind: str = Speaker.Kind.PERSON, reason: str = "",
 ) -> Speaker:
     """A speaker the extractor did not know, written by a person; their name is their first alias."""
     require(by, "correct")
     name = " ".join(name.split())
     if not name:
         raise CorrectionError("A new speaker needs a name.")
+    if kind not in Speaker.Kind.values:
+        raise CorrectionError(f"Unknown kind {kind!r}; use one of {', '.join(Speaker.Kind.values)}.")
     with transaction.atomic():
         speaker = Speaker(
             name=name[:200], slug=_unique_slug(name), role=role.strip()[:300],
-            organisation=organisation.strip()[:200], is_person=is_person,
+            organisation=organisation.strip()[:200], is_person=is_person, kind=kind,
         )
         _save_recorded(speaker, by=by, reason=reason or "speaker created")
         _alias_remember(speaker, name, by=by, reason="the speaker's name")
@@ -986,17 +1077,19 @@ def speaker_create(
 
 def speaker_update(
     *, speaker: Speaker, by: AbstractBaseUser, name: str | None = None, role: str | None = None,
-    organisation: str | None = None, reason: str = "",
+    organisation: str | None = None, kind: str | None = None, reason: str = "",
 ) -> Speaker:
-    """Correct a speaker's name, role or organisation (the slug, and so their address, stays)."""
+    """Correct a speaker's name, role, organisation or kind (the slug, and so their address, stays)."""
     require(by, "correct")
     changes = {
         field: " ".join(value.split())
-        for field, value in {"name": name, "role": role, "organisation": organisation}.items()
+        for field, value in {"name": name, "role": role, "organisation": organisation, "kind": kind}.items()
         if value is not None
     }
     if "name" in changes and not changes["name"]:
         raise CorrectionError("A speaker needs a name.")
+    if "kind" in changes and changes["kind"] not in Speaker.Kind.values:
+        raise CorrectionError(f"Unknown kind {kind!r}; use one of {', '.join(Speaker.Kind.values)}.")
     with transaction.atomic():
         for field, value in changes.items():
             setattr(speaker, field, value)
@@ -1128,7 +1221,7 @@ def speaker_merge_undo(*, merge: SpeakerMerge, by: AbstractBaseUser, reason: str
 # What "revert" may set back, per model: the fields people correct.
 REVERTIBLE_FIELDS = {
     Quote: ("speaker", "text", "start", "end", "is_direct", "corrected_fields", "is_rejected"),
-    Speaker: ("name", "role", "organisation", "country", "is_person"),
+    Speaker: ("name", "role", "organisation", "country", "is_person", "kind"),
     Stance: ("label", "source"),
 }
 

@@ -5,6 +5,7 @@ Every view names the ability it needs (quotes.permissions); reads answer GET and
 import csv
 import io
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -210,10 +211,19 @@ def stance_label(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @ability_required("read")
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    """Everyone quoted, most quoted first."""
+    """Everyone named who is quoted, most quoted first; `kind` keeps one kind of speaker (unnamed
+    ones too: 'a senior official'), `kind=all` every speaker."""
     search = request.GET.get("q", "").strip()
-    page = selectors.speaker_page(search=search, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    return render(request, "quotes/speaker_list.html", {"page": page, "search": search})
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in (*Speaker.Kind.values, selectors.ALL_KINDS) else ""
+    page = selectors.speaker_page(search=search, kind=kind, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    return render(
+        request, "quotes/speaker_list.html",
+        {
+            "page": page, "search": search, "kind": kind, "kinds": Speaker.Kind.choices,
+            "query": urlencode({key: value for key, value in {"q": search, "kind": kind}.items() if value}),
+        },
+    )
 
 
 @require_safe

@@ -163,9 +163,29 @@ def clause_before_relative(
 REPORTED_CONTENT_FINDERS = (clausal_complement, quoted_object, parataxis_host, clause_before_relative)
 
 
+# 'asked to be identified only by …', 'asked that his name not be used': a source's terms, no speech
+_REQUEST_FORMS = frozenset({"ask", "asks", "asked", "asking", "request", "requests", "requested", "requesting"})
+_NAMING_PARTICIPLES = frozenset(
+    {"identified", "named", "used", "quoted", "published", "printed", "disclosed", "withheld", "mentioned"}
+)
+
+
+def asks_about_own_name(cue: Token) -> bool:
+    """'a nurse who asked to be identified only by her first name': a request about how the speaker
+    is named, not something reported."""
+    if cue.lower_ not in _REQUEST_FORMS:
+        return False
+    return any(
+        child.dep_ in ("xcomp", "ccomp")
+        and child.lower_ in _NAMING_PARTICIPLES
+        and any(c.dep_ == "auxpass" for c in child.children)
+        for child in cue.children
+    )
+
+
 def reporting_verb(context: DocumentContext, convention: Convention, token: Token) -> Reported | None:
     """A speech or cognition verb and what it reports, said by its subject."""
-    if not (is_cue_token(token) and not is_negated(token)):
+    if not (is_cue_token(token) and not is_negated(token)) or asks_about_own_name(token):
         return None
     ranges = next(
         (r for finder in REPORTED_CONTENT_FINDERS if (r := finder(context, convention, token)) is not None), None

@@ -119,14 +119,16 @@ RANK_WORDS = frozenset(
     col. captain capt. general gen. admiral adm. pvt.
     """.split()
 )
-TITLE_WORDS = TITLE_WORDS | RANK_WORDS
+# Clergy: a title before a name like any other ("Father Ivan Roe", "Rabbi Ann Roe").
+CLERGY_WORDS = frozenset("father fr. reverend rabbi imam bishop archbishop cardinal pastor".split())
+TITLE_WORDS = TITLE_WORDS | RANK_WORDS | CLERGY_WORDS
 
 # Forms of address before a name: they tell gender, never a role.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss mx mx. dr dr. sir dame".split())
 
 MALE_TITLES = frozenset(
     """
-    mr mr. sir lord king prince congressman chairman spokesman
+    mr mr. sir lord king prince congressman chairman spokesman father fr. imam
     """.split()
 )
 FEMALE_TITLES = frozenset(
@@ -159,7 +161,7 @@ PERSON_TITLE_WORDS = frozenset(
     princess pope judge justice gen gen. general col col. lt lt. capt capt. sgt sgt. mayor ambassador
     minister secretary spokesman spokeswoman spokesperson
     """.split()
-) | RANK_WORDS
+) | RANK_WORDS | CLERGY_WORDS
 
 # Words that make a run of proper nouns an institution rather than a person.
 ORGANISATION_WORDS = frozenset(

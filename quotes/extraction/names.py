@@ -95,10 +95,14 @@ def name_like_spans(doc: Doc) -> list[Span]:
         if institutional or not len(words):
             pass
         elif len(words) >= 2 and (
-            titled or is_known_first_name(words[0].text) or cue_subject or _names_a_described_person(words)
+            titled
+            or is_known_first_name(words[0].text)
+            or cue_subject
+            or _names_a_described_person(words)
+            or _full_name_as_subject(words)
         ):
             spans.append(Span(doc, start, end, label="PERSON"))
-        elif len(words) == 1 and (titled or cue_subject):
+        elif len(words) == 1 and (titled or cue_subject or _first_name_of_a_described_person(words)):
             spans.append(Span(doc, start, end, label="PERSON"))
     return spans
 
@@ -188,10 +192,47 @@ def _resource_gender(first_word: str) -> str:
 
 
 def _names_a_described_person(words: Span) -> bool:
-    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun, opening with a
-    first name the names resource knows, names that person."""
+    """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun names that person.
+
+    Opening with a first name the names resource knows, any such name; else (names the resource
+    has not seen: 'Halyna Tkachenko') a two- or three-word name beside a singular noun, set off
+    by commas, that is no place."""
     last = words[-1]
-    return last.dep_ == "appos" and last.head.pos_ == "NOUN" and _resource_gender(words[0].text) != ""
+    if not (last.dep_ == "appos" and last.head.pos_ == "NOUN"):
+        return False
+    if _resource_gender(words[0].text) != "":
+        return True
+    doc = words.doc
+    set_off = words.start > 0 and doc[words.start - 1].text == "," and words.start - 1 > last.head.i
+    return (
+        set_off
+        and 2 <= len(words) <= 3
+        and last.head.tag_ == "NN"
+        and all(word.is_alpha and word.text[:1].isupper() and not word.text.isupper() for word in words)
+        and not unlikely_person(list(words))
+    )
+
+
+def _full_name_as_subject(words: Span) -> bool:
+    """'Pedro Alves spoke briefly': a first name the names resource knows and a surname, as the
+    subject of a clause, name a person (the learned lexicon has not seen every first name)."""
+    return len(words) == 2 and words[-1].dep_ in ("nsubj", "nsubjpass") and _resource_gender(words[0].text) != ""
+
+
+def _first_name_of_a_described_person(words: Span) -> bool:
+    """'Her husband, Marek, runs a bakery': a lone first name the names resource knows, in
+    apposition to a possessed common noun, names that person (not a place: 'her home state, Georgia')."""
+    word = words[0]
+    head = word.head
+    return (
+        word.dep_ == "appos"
+        and word.tag_ == "NNP"
+        and head.pos_ == "NOUN"
+        and head.tag_ == "NN"
+        and any(child.dep_ == "poss" for child in head.children)
+        and _resource_gender(word.text) != ""
+        and not unlikely_person([word])
+    )
 
 
 def is_known_first_name(word: str) -> bool:

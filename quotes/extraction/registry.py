@@ -202,6 +202,15 @@ class PeopleRegistry:
                 best, best_position = name, index
         return best
 
+    def person_with_first_name(self, word: str) -> str | None:
+        """The one person named in full whose first name is ``word`` ('Dana' -> 'Dana Roe'); None
+        when nobody or more than one person has it."""
+        lower = word.lower()
+        matching = [
+            name for name in self.people if " " in name and name.split()[0].lower() == lower
+        ]
+        return matching[0] if len(matching) == 1 else None
+
     def person_for_span(self, start: int, end: int) -> tuple[str, list[Token]] | None:
         """Canonical person named inside token range [start, end), with the title tokens before it."""
         for ent in self.entities:

@@ -99,9 +99,14 @@ class SpeakerResolver:
             # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
             # to a common noun names the speaker (the parse makes the noun the subject)
             named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
-            resolved = self.resolve(named) if named is not None else None
+            resolved = (self._person_known_as(named) or self.resolve(named)) if named is not None else None
             if resolved is not None and resolved.is_person:
                 return resolved
+        if person is None and surname_tagged_as_noun(head, self.registry):
+            # 'Pedro Alves spoke … “…,” Alves said' with 'Alves' tagged a plural noun: still him
+            canonical = self.registry.canonical_for([head], head.i, gender_of("", list(self.doc[start : head.i])))
+            if canonical is not None:
+                person = (canonical, [t for t in self.doc[start : head.i] if t.lower_ in TITLE_WORDS])
         new_surname = ""
         if person is None and head.pos_ == "PROPN":
             # NER labels of lone surnames are unreliable ("Zelenskyy said" tagged ORG): trust the registry
@@ -151,10 +156,15 @@ class SpeakerResolver:
             named = self.resolve(head.head)
             if named is not None and named.is_person:
                 return named
-        named_within = _name_closing_relative_clause(head)
+        named_within = name_given_in_description(head)
         if named_within is not None:
-            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks
-            resolved = self.resolve(named_within)
+            # 'a corporal who asked to be identified only by his call sign, Falcon': the name speaks;
+            # a first name the article gave in full before ('Dana Roe … only by her first name, Dana') is that person
+            resolved = (
+                self._person_known_as(named_within)
+                or self._person_by_first_name(named_within)
+                or self.resolve(named_within)
+            )
             if resolved is not None and resolved.is_person:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
@@ -169,6 +179,30 @@ class SpeakerResolver:
             return None
         kind = nominal_kind(head, org is not None)
         return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
+
+    def _person_known_as(self, token: Token) -> ResolvedSpeaker | None:
+        """The person the article says goes by the name ``token`` elsewhere: the word hangs from
+        that person's mention there ('Sgt. Ivan Roe, who goes by the call sign Falcon,')."""
+        mentions = dict(self.registry.person_mentions)
+        for other in self.doc:
+            if other.i == token.i or other.text != token.text or self.in_quote[other.i] >= 0:
+                continue
+            if not _given_as_a_name(other):
+                continue
+            canonical = next((mentions[a.i] for a in other.ancestors if a.i in mentions), None)
+            if canonical is not None and canonical != token.text:
+                registration = Registration(canonical, alias=token.text, speaker_position=token.i)
+                return ResolvedSpeaker(canonical, token.text, "", True, CONFIDENCE_SURNAME, (registration,))
+        return None
+
+    def _person_by_first_name(self, token: Token) -> ResolvedSpeaker | None:
+        """The one person of the article whose first name is the lone name ``token``; None when
+        none or several have it (a first name alone never picks between two people)."""
+        canonical = self.registry.person_with_first_name(token.text)
+        if canonical is None:
+            return None
+        registration = Registration(canonical, alias=token.text, speaker_position=token.i)
+        return ResolvedSpeaker(canonical, token.text, "", True, CONFIDENCE_SURNAME, (registration,))
 
     def _nominal_name(self, head: Token, start: int, end: int) -> str:
         """A common-noun speaker with its identifying modifier: 'for/of/from/at X' or a nominal apposition."""
@@ -198,8 +232,42 @@ class SpeakerResolver:
         return doc[start:last].text.strip(" ,")
 
 
-def _name_closing_relative_clause(head: Token) -> Token | None:
-    """The proper noun in apposition that ends a common noun's relative clause, if any."""
+def surname_tagged_as_noun(head: Token, registry: PeopleRegistry) -> bool:
+    """A capitalised common noun inside a sentence that is the surname of a person the article
+    named: the tagger's slip ('Alves' as a plural noun), not a description."""
+    return (
+        head.pos_ == "NOUN"
+        and head.text[:1].isupper()
+        and not head.is_sent_start
+        and head.i > 0
+        and head.doc[head.i - 1].text[:1] not in ".!?"
+        and head.lower_ in registry.surname_index
+    )
+
+
+# Nouns that introduce the name a described person goes by ('only his surname, Petrov')
+NAME_NOUNS = frozenset({"name", "names", "surname", "nickname", "sign", "alias", "pseudonym", "moniker", "handle"})
+
+
+_NAMING_VERBS = frozenset({"nicknamed", "dubbed", "called", "named"})
+_GOING_BY = frozenset({"known", "goes", "go", "going", "went"})
+
+
+def _given_as_a_name(token: Token) -> bool:
+    """'the call sign Viking', 'known as Viking', 'nicknamed Viking': the word is a name someone goes by."""
+    head = token.head
+    if token.dep_ in ("appos", "compound", "pobj", "dobj") and head.lower_ in NAME_NOUNS:
+        return True
+    if head.lower_ == "as" and head.head.lower_ in _GOING_BY:
+        return True
+    return head.lower_ in _NAMING_VERBS and token.dep_ in ("oprd", "xcomp", "dobj", "attr")
+
+
+def name_given_in_description(head: Token) -> Token | None:
+    """The name a description gives its person in a relative clause, if any:
+    'a corporal who asked to be identified only by his call sign, Falcon' (the clause ends in a
+    name in apposition), 'a miner who asked that only his surname, Petrov, be used' (a name in
+    apposition to a name noun inside the clause), 'a miner who gave his name as Ivan Petrov'."""
     if head.pos_ != "NOUN":
         return None
     clause = next((child for child in head.rights if child.dep_ == "relcl"), None)
@@ -209,4 +277,25 @@ def _name_closing_relative_clause(head: Token) -> Token | None:
     doc = head.doc
     while last.i > clause.i and last.is_punct:
         last = doc[last.i - 1]
-    return last if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN" else None
+    if last.pos_ == "PROPN" and last.dep_ == "appos" and last.head.pos_ == "NOUN":
+        return last
+    if last.lower_ in NAME_NOUNS:
+        # '… by his call sign, Viking.' with the name parsed outside the clause: the words after the comma
+        after = last.i + 1
+        if after + 1 < len(doc) and doc[after].text == "," and doc[after + 1].pos_ == "PROPN":
+            end = after + 1
+            while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+                end += 1
+            return doc[end]
+    for token in clause.subtree:
+        if token.pos_ != "PROPN" or token.i <= clause.i:
+            continue
+        if token.dep_ == "appos" and token.head.lower_ in NAME_NOUNS:
+            return token
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ == "as"
+            and any(c.dep_ == "dobj" and c.lower_ in NAME_NOUNS for c in token.head.head.children)
+        ):
+            return token
+    return None

@@ -108,3 +108,136 @@ def test_a_described_speaker_who_is_named_at_the_end_of_the_description_is_that_
     assert extraction.quotes[0].speaker == "Falcon"
     assert extraction.speakers["Falcon"].kind == "person"
     assert extraction.speakers["Falcon"].role == "a 31-year-old corporal"
+
+
+# Issue 12's patterns, in sentences written for these tests.
+
+
+def test_a_rank_and_name_in_apposition_to_a_description_is_the_next_she(extractor: QuoteExtractor) -> None:
+    text = "His deputy, Major Ann Cole, was calm. “We will hold the line until the relief column arrives,” she said."
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Ann Cole"]
+    assert extraction.speakers["Ann Cole"].role == "Major"
+
+
+def test_a_described_farmer_named_in_apposition_speaks_for_he(extractor: QuoteExtractor) -> None:
+    text = "A local farmer, Tomas Reyes, said he was worried. “The river has never been this low in August,” he said."
+    assert speakers_of(extractor, text) == ["Tomas Reyes", "Tomas Reyes"]
+
+
+def test_a_lone_first_name_in_apposition_to_a_possessed_noun_is_a_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "“Prices rose again this month,” said Julia Novak, an economist at the bank. Her husband, Marek, runs "
+        "a bakery. “Flour costs twice what it did a year ago, and nobody buys cake now,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Julia Novak", "Marek"]
+
+
+def test_he_after_a_man_introduced_by_apposition_is_not_the_woman_before(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The audit found nothing unusual,” said Carla Mendes, the treasurer. Her colleague, Victor Lund, "
+        "disagreed. “The numbers simply do not add up for the second quarter,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Carla Mendes", "Victor Lund"]
+
+
+def test_he_after_a_sentence_whose_subject_is_a_named_man_goes_to_him(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The vote was fair and the count was open to observers,” Maria Ortiz told reporters. Paul Wendt, the "
+        "opposition leader, was not convinced. “We will ask the court for a full recount,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Maria Ortiz", "Paul Wendt"]
+
+
+def test_a_first_name_given_by_a_description_is_the_person_the_article_named(extractor: QuoteExtractor) -> None:
+    text = (
+        "Dana Whitfield has worked nights at the clinic for six years. “We ran out of bandages by midnight,” "
+        "said a 40-year-old nurse who asked to be identified only by her first name, Dana."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Dana Whitfield"]  # the request is no quote
+    assert extraction.speakers["Dana Whitfield"].role == "a 40-year-old nurse"
+
+
+def test_a_first_name_two_people_share_picks_neither_of_them(extractor: QuoteExtractor) -> None:
+    text = (
+        "Dana Whitfield and Dana Okafor both work nights at the clinic. “We ran out of bandages by midnight,” "
+        "said a 40-year-old nurse who asked to be identified only by her first name, Dana."
+    )
+    assert speakers_of(extractor, text) == ["Dana"]
+
+
+def test_a_surname_a_description_asks_to_be_used_is_the_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "“We were told to wait at the gate for six hours,” said a 52-year-old miner who asked that only his "
+        "surname, Petrov, be used."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Petrov"]
+    assert extraction.speakers["Petrov"].kind == "person"
+
+
+def test_a_full_name_a_titled_surname_and_a_bare_surname_are_one_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "Donald J. Trump spoke in Ohio on Monday. “We will win this state by a lot,” Mr. Trump said. "
+        "“Nobody works harder than we do,” Trump added. Later, Donald Trump told a second crowd that the "
+        "factories would come back."
+    )
+    extraction = extractor.extract(text)
+    assert {quote.speaker for quote in extraction.quotes} == {"Donald J. Trump"}
+    assert set(extraction.speakers) == {"Donald J. Trump"}
+    assert extraction.speakers["Donald J. Trump"].role == ""  # 'Mr.' is no role
+
+
+def test_a_full_name_as_a_subject_is_a_person_whose_surname_later_speaks(extractor: QuoteExtractor) -> None:
+    text = (
+        "Pedro Alves spoke briefly at the gate. “The camp will stay open,” Alves said. "
+        "“Nobody is leaving. We have food for a month.”"
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Pedro Alves", "Pedro Alves"]
+    assert extraction.speakers["Pedro Alves"].kind == "person"
+
+
+def test_he_after_a_full_name_as_subject_goes_to_him(extractor: QuoteExtractor) -> None:
+    text = (
+        "“The water is safe to drink again,” said Ingrid Solberg, the mayor. Pedro Alves shook his head. "
+        "“Three families on my street are still sick from it,” he said."
+    )
+    assert speakers_of(extractor, text) == ["Ingrid Solberg", "Pedro Alves"]
+
+
+def test_a_name_the_names_resource_does_not_know_in_apposition_is_the_next_she(extractor: QuoteExtractor) -> None:
+    text = (
+        "One resident, Halyna Tkachenko, 67, said she would not leave. "
+        "“This is my home and I will die here if I must,” she said."
+    )
+    assert speakers_of(extractor, text) == ["Halyna Tkachenko", "Halyna Tkachenko"]
+
+
+def test_a_clergy_title_is_split_from_the_name_in_apposition(extractor: QuoteExtractor) -> None:
+    text = (
+        "The brigade's chaplain, Father Mykhailo Hnatiuk, was quiet for a while. "
+        "“I buried four of them last week alone,” he said."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Mykhailo Hnatiuk"]
+    assert extraction.speakers["Mykhailo Hnatiuk"].role == "Father"
+
+
+def test_a_call_sign_after_the_description_is_the_speaker_however_it_is_parsed(extractor: QuoteExtractor) -> None:
+    text = (
+        "“We sleep in the basement every night now,” said a 29-year-old sergeant who asked to be identified "
+        "only by his call sign, Viking."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Viking"]
+    assert extraction.speakers["Viking"].kind == "person"
+
+
+def test_a_call_sign_the_article_gave_a_named_person_is_that_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "Sgt. Andrii Koval, who goes by the call sign Viking, commands a mortar crew. “We fire at night and "
+        "move before dawn,” said the sergeant, who asked to be identified only by his call sign, Viking."
+    )
+    assert speakers_of(extractor, text) == ["Andrii Koval"]

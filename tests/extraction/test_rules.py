@@ -13,8 +13,8 @@ from quotes.extraction.direct import (
     find_direct_quotes,
     find_quote,
 )
-from quotes.extraction.indirect import find_indirect_speech, reporting_verb
-from quotes.extraction.resolver import SpeakerResolver
+from quotes.extraction.indirect import asks_about_own_name, find_indirect_speech, reporting_verb
+from quotes.extraction.resolver import SpeakerResolver, name_given_in_description
 from tests.extraction.handbuilt import hand_built
 
 SAID_AFTER = hand_built(
@@ -179,3 +179,40 @@ def test_resolving_a_speaker_changes_nothing_until_it_is_registered() -> None:
     resolver.register(first)
     assert resolver.registry.speaker_positions == {10}
     assert resolver.resolve(varga) == first  # recording it changes no answer about the same words
+
+
+# "a welder who asked that only his surname, Brandl, be used" (the relative clause of a described speaker)
+DESCRIBED_BY_SURNAME = hand_built(
+    "A welder who asked that only his surname, Brandl, be used said so.",
+    """
+    A DET DT det 1
+    welder NOUN NN nsubj 13
+    who PRON WP nsubj 3
+    asked VERB VBD relcl 1
+    that SCONJ IN mark 12
+    only ADV RB advmod 7
+    his PRON PRP$ poss 7
+    surname NOUN NN nsubjpass 12
+    , PUNCT , punct 7
+    Brandl PROPN NNP appos 7
+    , PUNCT , punct 7
+    be AUX VB auxpass 12
+    used VERB VBN ccomp 3
+    said VERB VBD ROOT 13
+    so ADV RB advmod 13
+    . PUNCT . punct 13
+    """,
+)
+
+
+def test_a_description_gives_its_person_the_name_in_apposition_to_a_name_noun() -> None:
+    welder = DESCRIBED_BY_SURNAME.doc[1]
+    assert name_given_in_description(welder).text == "Brandl"
+    assert name_given_in_description(DESCRIBED_BY_SURNAME.doc[7]) is None  # 'surname' has no relative clause
+
+
+def test_asking_how_one_is_named_reports_nothing() -> None:
+    asked = DESCRIBED_BY_SURNAME.doc[3]
+    assert asks_about_own_name(asked)
+    assert reporting_verb(DESCRIBED_BY_SURNAME, NEWSDESK, asked) is None
+    assert not asks_about_own_name(SAID_THAT.doc[1])

@@ -87,9 +87,40 @@ def test_speaker_resolve_never_merges_people_who_share_a_surname():
     assert Speaker.objects.count() == 2
 
 
-def test_speaker_resolve_leaves_anonymous_sources_unresolved():
-    assert services.speaker_resolve(found=extraction.Speaker(name="a senior official", is_person=False)) is None
+def test_an_unnamed_source_outside_an_article_is_not_kept():
+    assert services.speaker_resolve(found=extraction.Speaker(name="a senior official", kind="description")) is None
     assert not Speaker.objects.exists()
+
+
+def test_the_kind_of_a_speaker_is_the_engines():
+    found = extraction.Speaker(name="Harbour Authority", is_person=False, kind="organisation")
+    assert services.speaker_resolve(found=found).kind == Speaker.Kind.ORGANISATION
+    assert services.speaker_resolve(found=extraction.Speaker(name="Anna Kowalska")).kind == Speaker.Kind.PERSON
+
+
+PORT_BODY = (
+    "The port reopened on Tuesday after a week of strikes.\n"
+    "“We lost millions of dollars in cargo every single day of the strike,” a senior port official said.\n"
+    "Dock workers gathered at the gate. “We will not accept a contract that cuts our pensions,” the workers said."
+)
+
+
+def test_unnamed_speakers_are_each_articles_own_and_never_merge_across_articles(classify_calls):
+    first = services.article_ingest(text=PORT_BODY, title="Port reopens")
+    second = services.article_ingest(text=PORT_BODY + "\nTrucks queued for miles.", title="Port reopens, again")
+    services.article_process(article=first)
+    services.article_process(article=second)
+    for article in (first, second):
+        speakers = {q.speaker.name: q.speaker for q in article.quotes.select_related("speaker")}
+        assert {name: s.kind for name, s in speakers.items()} == {
+            "a senior port official": Speaker.Kind.DESCRIPTION,
+            "the workers": Speaker.Kind.GROUP,
+        }
+        assert {s.article for s in speakers.values()} == {article}
+    assert Speaker.objects.filter(name="a senior port official").count() == 2  # one per article
+    before = set(Speaker.objects.values_list("pk", flat=True))
+    reprocess(first)
+    assert set(Speaker.objects.values_list("pk", flat=True)) == before  # the same article: the same speakers
 
 
 def test_speaker_merge_moves_quotes_and_aliases(article, admin_user):
@@ -100,3 +131,65 @@ def test_speaker_merge_moves_quotes_and_aliases(article, admin_user):
     assert not Speaker.objects.filter(pk=source.pk).exists()
     assert set(Quote.objects.values_list("speaker", flat=True)) == {target.pk}
     assert "Anna Kowalska" in set(target.aliases.values_list("alias", flat=True))
+
+
+def _person(name: str, *aliases: str) -> Speaker | None:
+    return services.speaker_resolve(found=extraction.Speaker(name=name, aliases=aliases))
+
+
+def test_variants_of_a_name_are_one_person_across_articles():
+    donald = _person("Donald J. Trump", "Mr. Trump", "Trump")
+    assert _person("Donald Trump") == donald  # another article names him without the initial
+    assert _person("Trump") == donald
+    assert _person("Trump", "Mr. Trump") == donald
+    assert Speaker.objects.count() == 1
+
+
+def test_a_bare_surname_finds_the_one_person_who_has_it_even_without_that_alias():
+    ines = _person("Ines Varga")  # her article never wrote 'Varga' alone
+    assert _person("Varga") == ines
+    assert set(ines.aliases.values_list("alias", flat=True)) == {"Ines Varga", "Varga"}
+
+
+def test_people_who_share_a_surname_stay_apart_and_their_bare_surname_finds_nobody():
+    walter = _person("Walter P. Brennan", "Brennan")
+    ellen = _person("Ellen Brennan")
+    assert walter != ellen
+    assert _person("Walter K. Brennan") not in (walter, ellen)  # another middle initial: another man
+    assert _person("Brennan") is None  # three people have it now: left for a human
+    assert Speaker.objects.filter(name__endswith="Brennan").count() == 3
+
+
+def test_of_two_people_with_a_surname_a_gendered_title_picks_the_one_of_that_gender():
+    walter = _person("Walter Brennan")
+    ellen = _person("Ellen Brennan")
+    assert _person("Brennan", "Ms. Brennan") == ellen
+    assert _person("Brennan", "Mr. Brennan") == walter
+
+
+def test_a_junior_is_not_his_father():
+    senior = _person("Donald Trump")
+    junior = _person("Donald Trump Jr.")
+    assert junior != senior
+    assert _person("Donald J. Trump") == senior
+    assert _person("Trump") is None
+
+
+def test_a_name_variant_joins_nobody_when_two_people_fit_it():
+    _person("Walter P. Brennan")
+    _person("Walter K. Brennan")
+    assert _person("Walter Brennan") is None
+
+
+def test_articles_that_write_one_man_differently_give_him_one_speaker_and_his_namesake_another(classify_calls):
+    bodies = [
+        "Donald J. Trump spoke in Ohio on Monday. “We will win this state by a lot,” Mr. Trump said.",
+        "“Nobody works harder for this state than I do,” Trump told the crowd in Dayton.",
+        "Eric Trump toured a factory. “My father will be back here in the spring,” Eric Trump said.",
+    ]
+    articles = [services.article_ingest(text=body, title=f"Rally {n}") for n, body in enumerate(bodies)]
+    for article in articles:
+        services.article_process(article=article)
+    speakers = [article.quotes.get().speaker for article in articles]
+    assert speakers[0] == speakers[1] and speakers[0].name == "Donald J. Trump"
+    assert speakers[2] != speakers[0] and speakers[2].name == "Eric Trump"
