@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import gevent
 from locust import HttpUser, between, task
 
 _TARGETS_FILE = os.environ.get("LOAD_TARGETS")
@@ -30,6 +31,9 @@ WAIT_MIN, WAIT_MAX = (float(x) for x in os.environ.get("LOAD_WAIT", "1,3").split
 # Where to write the figures of the login phase (until every user has logged in), after which
 # the statistics start again: the CSV then holds only browsing by logged-in users.
 LOGIN_PHASE_FILE = os.environ.get("LOAD_LOGIN_PHASE")
+# Seconds of browsing after the last login that are not measured either: the requests queued
+# behind the logins finish then.
+SETTLE_S = float(os.environ.get("LOAD_SETTLE", "0"))
 LOGIN_PATH = "/accounts/login/"
 LOGIN_FORM = 'id="login-form"'
 
@@ -38,15 +42,19 @@ _logins_finished = 0
 
 
 def _login_finished(environment) -> None:
-    """After the last user's login: save the login phase's figures, then start the statistics again."""
+    """After the last user's login (and SETTLE_S more): save the figures so far, then start the
+    statistics again."""
     global _logins_finished
     _logins_finished += 1
-    runner = environment.runner
-    if not LOGIN_PHASE_FILE or _logins_finished != environment.parsed_options.num_users:
-        return
-    stats = runner.stats
+    if LOGIN_PHASE_FILE and _logins_finished == environment.parsed_options.num_users:
+        logged_in_at = time.time()
+        gevent.spawn_later(SETTLE_S, _login_phase_end, environment, logged_in_at)
+
+
+def _login_phase_end(environment, logged_in_at: float) -> None:
+    stats = environment.runner.stats
     phase = {
-        "at": time.time(),
+        "logged_in_at": logged_in_at, "at": time.time(),
         "pages": {name: _figures(entry) for (name, _method), entry in stats.entries.items()},
         "requests": stats.total.num_requests, "errors": stats.total.num_failures,
         "failures": [{"name": error.name, "error": str(error.error)[:300], "occurrences": error.occurrences}

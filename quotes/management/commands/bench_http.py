@@ -4,8 +4,9 @@ Starts gunicorn on loopback with production settings (DEBUG unset, a throwaway S
 ALLOWED_HOSTS=127.0.0.1; only the TLS-only settings are off, as there is no TLS on loopback:
 SECURE_SSL_REDIRECT, secure cookies, HSTS), or `--debug` for DEBUG=true. Creates one analyst
 (`create_user`, a fresh random password each run), writes the targets the users pick from
-(articles, speakers weighted toward the most quoted, topics, outlets, words of stored quotes),
-runs `locust -f load/locustfile.py --headless --csv …` for `--run-time`, stops gunicorn and
+(1,000 articles, the 20 most quoted speakers and 180 others, topics, outlets, words of stored quotes),
+runs `locust -f load/locustfile.py --headless --csv …` for `--run-time` (the logins, and `--settle`
+s after the last one, are reported apart: browsing is measured from then on), stops gunicorn and
 locust in every case, and prints per page p50/p95/p99 (locust's percentiles), requests and
 errors, then one JSON object on the last line. Exits non-zero on any error.
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
         parser.add_argument("--run-time", default="60s", help="locust's --run-time (e.g. 60s, 2m)")
         parser.add_argument("--wait", default="1,3", help="think time between a user's pages, MIN,MAX seconds")
+        parser.add_argument("--settle", type=float, default=10,
+                            help="seconds after the last login before measuring (requests queued behind the logins)")
         parser.add_argument("--gunicorn-workers", type=int, default=4)
         parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
         parser.add_argument("--debug", action="store_true", help="serve with DEBUG=true instead of production settings")
@@ -94,7 +97,7 @@ class Command(BaseCommand):
                 login_phase_file.unlink(missing_ok=True)
                 env = {**os.environ, "LOAD_TARGETS": str(targets), "LOAD_USERNAME": USERNAME,
                        "LOAD_PASSWORD": password, "LOAD_WAIT": options["wait"],
-                       "LOAD_LOGIN_PHASE": str(login_phase_file)}
+                       "LOAD_LOGIN_PHASE": str(login_phase_file), "LOAD_SETTLE": str(options["settle"])}
                 self.stderr.write(f"locust: {options['users']} users on {host} for {options['run_time']}")
                 started, started_wall = time.perf_counter(), time.time()
                 driver = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
@@ -122,7 +125,8 @@ class Command(BaseCommand):
             "users": options["users"], "run_time": options["run_time"], "wait_s": options["wait"],
             "gunicorn_workers": options["gunicorn_workers"], "debug": options["debug"],
             "seconds": round(elapsed, 1),
-            "login_phase": {"seconds": round(login_phase["at"] - started_wall, 1), **{
+            "settle_s": options["settle"],
+            "login_phase": {"seconds": round(login_phase["logged_in_at"] - started_wall, 1), **{
                 key: login_phase[key] for key in ("requests", "errors", "pages")}},
             "measured_s": round(ended_wall - login_phase["at"], 1),
             "requests": total["requests"], "errors": total["failures"] + login_phase["errors"],
@@ -146,8 +150,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{f['users']} users, {f['run_time']}, think time {f['wait_s']} s, "
                           f"gunicorn {f['gunicorn_workers']} workers, DEBUG {'on' if f['debug'] else 'off'}; "
                           f"{f['data']['articles']} articles, {f['data']['quotes']} quotes")
-        self.stdout.write(f"login phase: every user logged in after {login['seconds']} s ({login['requests']} "
-                          f"requests, {login['errors']} errors); then {f['measured_s']} s of browsing measured")
+        self.stdout.write(f"login phase: every user logged in after {login['seconds']} s; with {f['settle_s']} s more "
+                          f"(not measured): {login['requests']} requests, {login['errors']} errors; "
+                          f"then {f['measured_s']} s of browsing measured")
         self.stdout.write(f"{'page':<26} {'requests':>9} {'errors':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
                           f"{'p99 ms':>7} {'max ms':>7}")
         rows = [*(("[login] " + name, p) for name, p in login["pages"].items()), *f["pages"].items(),
