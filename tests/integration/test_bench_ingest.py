@@ -40,7 +40,7 @@ def test_three_articles_with_one_worker_end_done_like_one_by_one_and_the_worker_
     source = _jsonl(tmp_path / "in.jsonl", [seed_text, OTHER_ARTICLE])
     out = StringIO()
     call_command("bench_ingest", "--input", str(source), "--articles", "3", "--workers", "1",
-                 "--timeout", "300", "--flush", "--log-dir", str(tmp_path / "logs"), stdout=out, stderr=StringIO())
+                 "--timeout", "600", "--flush", "--log-dir", str(tmp_path / "logs"), stdout=out, stderr=StringIO())
     lines = out.getvalue().strip().splitlines()
     figures = json.loads(lines[-1])
     assert any(line.startswith("end-to-end s") for line in lines[:-1])  # the table first
@@ -69,8 +69,8 @@ def test_a_database_with_articles_is_refused_without_flush(workers, seed_text, t
                      "--articles", "1", stdout=StringIO())
 
 
-def test_a_short_file_is_used_again_with_copies_that_are_new_texts(tmp_path):
-    records, distinct = _records(_jsonl(tmp_path / "in.jsonl", ["A text.", "", "B text."]), 5)
+def test_a_short_file_is_used_again_with_copies_that_are_new_texts_and_a_repeated_text_is_skipped(tmp_path):
+    records, distinct = _records(_jsonl(tmp_path / "in.jsonl", ["A text.", "", "B text.", "A text."]), 5)
     assert distinct == 2
     assert [record["text"] for record in records] == [
         "A text.", "B text.", "A text.\n\n(Copy 2 of this article.)", "B text.\n\n(Copy 2 of this article.)",

@@ -43,6 +43,7 @@ from quotes.services import normalize_name
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
 QUEUES = ("extraction", "stance")
+FIELDS = ("text", "title", "date", "published_at")  # what `ingest` reads from a JSONL line
 # Celery's line for every finished task: "Task quotes.tasks.article_process[<id>] succeeded in 1.23s: None"
 TASK_LINE = re.compile(r"Task quotes\.tasks\.(article_process|article_classify)\[[^\]]+\] succeeded in ([0-9.]+)s")
 STAGES = {"article_process": "extraction", "article_classify": "stance"}
@@ -85,9 +86,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{options['workers']} worker(s) ready in {workers_ready_s:.1f} s; ingesting "
                                   f"{len(records)} articles")
                 t0, wall0 = time.perf_counter(), _db_now()
-                call_command("ingest", str(source), stdout=StringIO())
+                call_command("ingest", str(source), stdout=(ingest_out := StringIO()))
                 ingest_s = time.perf_counter() - t0
-                settled = self._wait(len(records), options["timeout"], pool, t0)
+                stored = Article.objects.count()  # what to wait for, whatever `ingest` refused or found stored
+                settled = self._wait(stored, options["timeout"], pool, t0)
                 wall_s = time.perf_counter() - t0
             finally:
                 pool.stop()
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         figures = {
             "articles": len(records),
             "copies": max(0, len(records) - distinct),
+            "ingest_summary": ingest_out.getvalue().strip().splitlines()[-1],
             "workers": options["workers"],
             "topics": len(topics),
             "settled": settled,
@@ -120,7 +123,7 @@ class Command(BaseCommand):
             **check,
         }
         figures["ok"] = (
-            settled and statuses.get(Article.Status.DONE, 0) == len(records)
+            settled and stored == statuses.get(Article.Status.DONE, 0) == len(records)
             and figures["mismatches"] == 0 and figures["duplicates"] == 0 and figures["missing_stances"] == 0
         )
         self._table(figures)
@@ -148,7 +151,8 @@ class Command(BaseCommand):
 
     def _table(self, f: dict) -> None:
         rows = [
-            ("articles", f"{f['articles']} ({f['copies']} of them copies)"), ("workers (1 child each)", f["workers"]),
+            ("articles", f"{f['articles']} ({f['copies']} of them copies)"), ("ingest", f["ingest_summary"]),
+            ("workers (1 child each)", f["workers"]),
             ("active topics", f["topics"]), ("status", ", ".join(f"{k} {v}" for k, v in f["status"].items())),
             ("end-to-end s", f["end_to_end_s"]), ("articles/s", f["articles_per_s"]),
             ("articles/s, 10th-90th %", f["steady_articles_per_s"]),
@@ -170,16 +174,17 @@ class Command(BaseCommand):
 
 
 def _records(path: Path, count: int) -> tuple[list[dict], int]:
-    """The first `count` articles of the file (text, title, date), copies of them past its end;
-    and how many articles the file has."""
+    """The first `count` articles of the file (text, title, date; a text seen before is skipped),
+    copies of them past its end; and how many distinct articles the file has."""
     if not path.exists():
         raise CommandError(f"No such file: {path}")
+    source, texts = [], set()
     try:
-        source = [
-            {key: record[key] for key in ("text", "title", "date", "published_at") if record.get(key)}
-            for record in read_jsonl(path)
-            if (record.get("text") or "").strip()
-        ]
+        for record in read_jsonl(path):
+            text = (record.get("text") or "").strip()
+            if text and text not in texts:  # the same text twice would be stored once
+                texts.add(text)
+                source.append({key: record[key] for key in FIELDS if record.get(key)})
     except ValueError as error:
         raise CommandError(str(error)) from error
     if not source:
