@@ -36,7 +36,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
-from quotes.management.commands.bench_ingest import _children, _database_url, _kill
+from quotes.management.commands.bench_ingest import _children, _database_url, _kill, terminate_on_sigterm
 from quotes.models import Article, Quote, Speaker, Topic
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
@@ -83,34 +83,36 @@ class Command(BaseCommand):
             server_log = out_dir / "gunicorn.log"
             server = _gunicorn(port, options["gunicorn_workers"], options["debug"], server_log)
             driver = None
-            try:
-                _wait_until_serving(host, server, server_log)
-                prefix = out_dir / "locust"
-                nice = ["nice", "-n", str(options["driver_nice"])] if options["driver_nice"] else []
-                command = [
-                    *nice, locust, "-f", str(LOCUSTFILE), "--headless", "--host", host,
-                    "-u", str(options["users"]), "-r", str(options["spawn_rate"]), "--run-time", options["run_time"],
-                    "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--exit-code-on-error", "0",
-                    "--loglevel", "WARNING",
-                ]
-                login_phase_file = out_dir / "login_phase.json"
-                login_phase_file.unlink(missing_ok=True)
-                env = {**os.environ, "LOAD_TARGETS": str(targets), "LOAD_USERNAME": USERNAME,
-                       "LOAD_PASSWORD": password, "LOAD_WAIT": options["wait"],
-                       "LOAD_LOGIN_PHASE": str(login_phase_file), "LOAD_SETTLE": str(options["settle"])}
-                self.stderr.write(f"locust: {options['users']} users on {host} for {options['run_time']}")
-                started, started_wall = time.perf_counter(), time.time()
-                driver = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT, text=True)
-                driver_output, _ = driver.communicate(timeout=_seconds(options["run_time"]) + 120)
-                elapsed, ended_wall = time.perf_counter() - started, time.time()
-                if driver.returncode != 0:
-                    raise CommandError(f"locust exited {driver.returncode}: {driver_output[-3000:]}")
-            finally:
-                if driver is not None and driver.poll() is None:
-                    driver.kill()
-                    driver.wait()
-                _stop(server)
+            with terminate_on_sigterm():  # SIGTERM runs the finally below: the children stop too
+                try:
+                    _wait_until_serving(host, server, server_log)
+                    prefix = out_dir / "locust"
+                    nice = ["nice", "-n", str(options["driver_nice"])] if options["driver_nice"] else []
+                    command = [
+                        *nice, locust, "-f", str(LOCUSTFILE), "--headless", "--host", host,
+                        "-u", str(options["users"]), "-r", str(options["spawn_rate"]),
+                        "--run-time", options["run_time"],
+                        "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--exit-code-on-error", "0",
+                        "--loglevel", "WARNING",
+                    ]
+                    login_phase_file = out_dir / "login_phase.json"
+                    login_phase_file.unlink(missing_ok=True)
+                    env = {**os.environ, "LOAD_TARGETS": str(targets), "LOAD_USERNAME": USERNAME,
+                           "LOAD_PASSWORD": password, "LOAD_WAIT": options["wait"],
+                           "LOAD_LOGIN_PHASE": str(login_phase_file), "LOAD_SETTLE": str(options["settle"])}
+                    self.stderr.write(f"locust: {options['users']} users on {host} for {options['run_time']}")
+                    started, started_wall = time.perf_counter(), time.time()
+                    driver = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                                              stderr=subprocess.STDOUT, text=True)
+                    driver_output, _ = driver.communicate(timeout=_seconds(options["run_time"]) + 120)
+                    elapsed, ended_wall = time.perf_counter() - started, time.time()
+                    if driver.returncode != 0:
+                        raise CommandError(f"locust exited {driver.returncode}: {driver_output[-3000:]}")
+                finally:
+                    if driver is not None and driver.poll() is None:
+                        driver.kill()
+                        driver.wait()
+                    _stop(server)
             pages = read_stats(Path(f"{prefix}_stats.csv"))
             failures = read_failures(Path(f"{prefix}_failures.csv"))
             login_phase = json.loads(login_phase_file.read_text()) if login_phase_file.exists() else None

@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -79,20 +80,21 @@ class Command(BaseCommand):
                 for record in records:
                     out.write(json.dumps(record) + "\n")
             pool = WorkerPool(log_dir)
-            try:
-                started = time.perf_counter()
-                pool.start(options["workers"])
-                workers_ready_s = time.perf_counter() - started
-                self.stderr.write(f"{options['workers']} worker(s) ready in {workers_ready_s:.1f} s; ingesting "
-                                  f"{len(records)} articles")
-                t0, wall0 = time.perf_counter(), _db_now()
-                call_command("ingest", str(source), stdout=(ingest_out := StringIO()))
-                ingest_s = time.perf_counter() - t0
-                stored = Article.objects.count()  # what to wait for, whatever `ingest` refused or found stored
-                settled = self._wait(stored, options["timeout"], pool, t0)
-                wall_s = time.perf_counter() - t0
-            finally:
-                pool.stop()
+            with terminate_on_sigterm():  # SIGTERM runs the finally below: the children stop too
+                try:
+                    started = time.perf_counter()
+                    pool.start(options["workers"])
+                    workers_ready_s = time.perf_counter() - started
+                    self.stderr.write(f"{options['workers']} worker(s) ready in {workers_ready_s:.1f} s; ingesting "
+                                      f"{len(records)} articles")
+                    t0, wall0 = time.perf_counter(), _db_now()
+                    call_command("ingest", str(source), stdout=(ingest_out := StringIO()))
+                    ingest_s = time.perf_counter() - t0
+                    stored = Article.objects.count()  # what to wait for, whatever `ingest` refused or found stored
+                    settled = self._wait(stored, options["timeout"], pool, t0)
+                    wall_s = time.perf_counter() - t0
+                finally:
+                    pool.stop()
             logs = pool.read_logs()
 
         last_done = Article.objects.aggregate(last=Max("processed_at"))["last"]
@@ -303,6 +305,18 @@ class WorkerPool:
     def _tail(self, name: str) -> str:
         path = next(path for n, _, path in self.processes if n == name)
         return path.read_text(errors="replace")[-2000:]
+
+
+@contextmanager
+def terminate_on_sigterm():
+    """Inside: SIGTERM (kill, a timeout) raises SystemExit, so `finally` stops the processes we started."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _children(pid: int) -> list[int]:
