@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= newsdesk-demo
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint check-deploy clean
+.PHONY: install run test lint check-deploy load clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,13 @@ lint: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=newsdesk.example \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# 50 locust users (headless, bounded in time) against gunicorn on the configured database, which
+# `manage.py seed_synthetic --articles 10000 --quotes 100000 --speakers 2000` fills first. Loopback only.
+LOAD_ARGS ?= --users 50 --run-time 90s
+load: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	$(BIN)/python manage.py bench_http $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles
