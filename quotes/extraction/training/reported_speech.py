@@ -150,8 +150,12 @@ def train(
     limit: int | None = None,
     threads: int = 2,
     overrides: dict | None = None,
+    log_path: str | Path | None = None,
 ) -> dict:
-    """Build the data (or reuse it), run ``spacy train``, copy model-best to ``output``."""
+    """Build the data (or reuse it), run ``spacy train``, copy model-best to ``output``.
+
+    ``log_path``: spaCy's per-evaluation table (JSON lines) is written there too.
+    """
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, str(threads))
     try:
@@ -172,17 +176,30 @@ def train(
         "paths.dev": str(work_dir / "holdout.spacy"),
         "system.seed": seed,
     }
+    if log_path is not None:
+        overrides["training.logger.output_file"] = str(log_path)
     if max_epochs is not None:
         overrides["training.max_epochs"] = max_epochs
     if max_steps is not None:
         overrides["training.max_steps"] = max_steps
     overrides.update(extra_overrides or {})
     model_dir = work_dir / "model"
-    spacy_train(CONFIG_PATH, output_path=model_dir, overrides=overrides, use_gpu=-1)
     best = model_dir / "model-best"
+    # a finished run with the same data, config and settings is not repeated (resume after a crash
+    # in the export or evaluation); spacy train itself is deterministic for a seed on CPU
+    run_key = hashlib.sha256(
+        (data["digest"] + CONFIG_PATH.read_text() + json.dumps(overrides, sort_keys=True, default=str)).encode()
+    ).hexdigest()[:16]
+    done = model_dir / "done.json"
+    if done.exists() and best.exists() and json.loads(done.read_text()).get("run") == run_key:
+        logger.info("spacy train already finished for run %s, reusing %s", run_key, best)
+    else:
+        spacy_train(CONFIG_PATH, output_path=model_dir, overrides=overrides, use_gpu=-1)
+        done.write_text(json.dumps({"run": run_key}))
     export(best, output)
     meta = json.loads((best / "meta.json").read_text())
     info = {
+        "run": run_key,
         "output": str(output),
         "bytes": artifact_bytes(output),
         "seconds": round(time.time() - started, 1),
@@ -283,8 +300,19 @@ def tune_thresholds(gold_path: str, model_path: str | Path, grid: dict | None = 
     rows = [{"setting": "rules-only", **score(None)}]
     keys = list(grid)
     for values in itertools.product(*(grid[k] for k in keys)):
-        setting = dict(zip(keys, values, strict=True))
+        setting = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
         rows.append({"setting": setting, **score(ReportedSpeechFinder(model_path, **setting))})
         logger.info("%s", rows[-1])
     rows.sort(key=lambda row: -row["all_e2e_f1"])
     return rows
+
+
+def evaluate_with_and_without(gold_path: str, model_path: str | Path) -> dict:
+    """The engine on ``gold_path`` (PolNeAR dev) with the rules alone and with the finder (shipped thresholds)."""
+    rows = tune_thresholds(gold_path, model_path, grid={"min_open": (None,)})
+    by_name = {}
+    for row in rows:
+        by_name["rules-only" if row["setting"] == "rules-only" else "with-finder"] = {
+            k: v for k, v in row.items() if k != "setting"
+        }
+    return by_name
