@@ -44,10 +44,10 @@ ENABLE_ENV_VARIABLE = "NEWSDESK_LEARNED_SPANS"
 MODEL_ENV_VARIABLE = "NEWSDESK_LEARNED_SPANS_MODEL"
 
 # Decoding thresholds, chosen on PolNeAR dev (see the model card); the model is trained on train only.
-MIN_OPEN = 0.5  # probability that a token opens reported content
-MIN_INSIDE = 0.5  # a span runs while tokens are inside content with this probability
+MIN_OPEN = 0.3  # probability that a token opens reported content
+MIN_INSIDE = 0.3  # a span runs while tokens are inside content with this probability
 MIN_CUE = 0.5  # a token is a cue word
-MIN_CONFIDENCE = 0.5  # spans below this are not proposed
+MIN_CONFIDENCE = 0.4  # spans below this are not proposed
 MAX_OVERLAP_WITH_RULES = 0.3  # word overlap with a rule attribution above which the rules have it
 MIN_TOKENS = 3
 _DOUBLE_MARKS = '\u201c\u201d"'
@@ -160,8 +160,12 @@ class ReportedSpeechFinder:
             speaker = speaker_token_for_learned_cue(context, proposal.cue)
             if speaker is None or proposal.start <= speaker.i < proposal.end:
                 continue
+            # a quoted phrase inside the clause makes it a mixed quote where those are annotated;
+            # elsewhere (newsdesk) the phrase is a quote of its own and the clause stays reported
             quoted = [q for q in context.quotes if char_start <= q.start and q.end <= char_end]
-            if convention.direct_needs_double_marks:
+            if not convention.mixed_quotes:
+                quoted, direct = [], False
+            elif convention.direct_needs_double_marks:
                 direct = any(text[q.start] in _DOUBLE_MARKS for q in quoted)
             else:
                 direct = bool(quoted)

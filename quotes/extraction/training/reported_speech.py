@@ -218,6 +218,7 @@ def export(model_dir: Path, output: Path) -> None:
     nlp = spacy.load(model_dir)
     if output.exists():
         shutil.rmtree(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output, exclude=["vocab", "tokenizer"])
 
 
