@@ -43,14 +43,15 @@ class QuoteExtractor:
         use_ner: bool = USE_NER,
         learned_spans: bool | None = None,
     ) -> None:
-        """``learned_spans``: add the learned reported-speech finder's spans (default: on, unless
-        NEWSDESK_LEARNED_SPANS=0 or the artifact is missing); False gives the rules alone."""
+        """``learned_spans``: add the learned reported-speech finder's spans (default: where the
+        convention asks for it - polnear - unless NEWSDESK_LEARNED_SPANS=0 or the artifact is
+        missing); False gives the rules alone, True turns it on for any convention."""
         self.pipeline_name = pipeline
         self.convention = convention_named(convention)
         self.use_ner = use_ner
         self.nlp = load_pipeline(pipeline, use_ner=use_ner)
         if learned_spans is None:
-            learned_spans = learned_spans_enabled()
+            learned_spans = learned_spans_enabled() and self.convention.learned_reported_speech
         self.finder = get_finder() if learned_spans else None
 
     def extract(self, text: str) -> Extraction:
@@ -226,7 +227,7 @@ def get_extractor(
     """One extractor per process and pipeline (spaCy load is the slow part)."""
     name = pipeline or os.environ.get(PIPELINE_ENV_VARIABLE) or DEFAULT_PIPELINE
     if learned_spans is None:
-        learned_spans = learned_spans_enabled()
+        learned_spans = learned_spans_enabled() and convention_named(convention).learned_reported_speech
     key = (name, convention, learned_spans)
     with _extractors_lock:
         if key not in _extractors:

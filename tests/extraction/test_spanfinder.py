@@ -83,9 +83,13 @@ def _rule_quotes(extraction) -> list:
     return [q for q in extraction.quotes if q.method == METHOD_RULES]
 
 
+def test_newsdesk_convention_runs_the_rules_alone_by_default(extractor: QuoteExtractor) -> None:
+    assert extractor.finder is None
+
+
 @pytest.mark.parametrize("convention", ["polnear", "newsdesk"])
 def test_disabling_restores_the_rule_output(convention: str) -> None:
-    with_finder = QuoteExtractor(convention=convention)
+    with_finder = QuoteExtractor(convention=convention, learned_spans=True)
     without = QuoteExtractor(convention=convention, learned_spans=False)
     assert with_finder.finder is not None and without.finder is None
     texts = [*TEXTS, (FIXTURES / "riyadh-talks.txt").read_text(encoding="utf-8")]
