@@ -99,7 +99,10 @@ def test_disabling_restores_the_rule_output(convention: str) -> None:
         assert _rule_quotes(combined) == rules.quotes
         assert all(q.method == METHOD_RULES for q in rules.quotes)
         for name, speaker in rules.speakers.items():
-            assert combined.speakers[name] == speaker
+            # the same person; a learned quote may add the mention it was found by ('he') to the aliases
+            found = combined.speakers[name]
+            assert (found.role, found.kind, found.is_person) == (speaker.role, speaker.kind, speaker.is_person)
+            assert set(speaker.aliases) <= set(found.aliases)
 
 
 def test_environment_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
