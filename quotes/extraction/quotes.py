@@ -22,9 +22,13 @@ _DOUBLE_MARKS = '\u201c\u201d"'
 
 
 def find_attributions(
-    doc: Doc, convention: str | Convention = "newsdesk", text: str | None = None
+    doc: Doc, convention: str | Convention = "newsdesk", text: str | None = None, finder=None
 ) -> tuple[list[Attribution], DocumentContext]:
-    """All quote candidates of a parsed document, in text order, with the context they were read from."""
+    """All quote candidates of a parsed document, in text order, with the context they were read from.
+
+    ``finder`` (a ``spanfinder.ReportedSpeechFinder``) adds the reported speech the rules did not
+    find, marked ``method="learned"``; the rules' own candidates are the same with or without it.
+    """
     convention = convention_named(convention)
     context = build_context(doc, text)
     direct = find_direct_quotes(context, convention)
@@ -42,7 +46,12 @@ def find_attributions(
     if convention.direct_needs_double_marks:
         for attribution in direct + indirect:
             attribution.direct = any(context.text[q.start] in _DOUBLE_MARKS for q in attribution.quoted)
-    return _without_duplicates(direct + indirect), context
+    attributions = _without_duplicates(direct + indirect)
+    if finder is not None:
+        learned = finder.find(context, convention, attributions)
+        if learned:
+            attributions = sorted(attributions + learned, key=lambda a: (a.start, a.end))
+    return attributions, context
 
 
 def _credit_outer_source(context: DocumentContext, attribution: Attribution) -> None:

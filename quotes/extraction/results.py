@@ -33,6 +33,7 @@ class Quote:
     speaker: str | None  # key of Extraction.speakers; None = unattributed
     confidence: float  # attribution confidence in [0, 1]
     spans: tuple[tuple[int, int], ...] = ()  # fragments when discontinuous, else ()
+    method: str = "rules"  # who found the span: "rules" or "learned" (the reported-speech finder)
 
 
 @dataclass(frozen=True)
@@ -53,4 +54,6 @@ def quote_to_prediction(quote: Quote) -> dict:
     }
     if quote.spans:
         prediction["spans"] = [list(span) for span in quote.spans]
+    if quote.method != "rules":
+        prediction["method"] = quote.method
     return prediction

@@ -258,6 +258,15 @@ def _is_gold_direct(attribution: dict, direct_definition: str) -> bool:
     return bool(attribution.get("direct"))
 
 
+def _in_subset(subset: str, direct: bool) -> bool:
+    """'all' takes everything, 'direct' the direct quotes, 'indirect' the rest (reported speech)."""
+    if subset == "direct":
+        return direct
+    if subset == "indirect":
+        return not direct
+    return True
+
+
 def score_predictions(
     gold: dict[str, dict],
     predictions: dict[str, list[dict]],
@@ -277,9 +286,9 @@ def score_predictions(
                 prediction["direct"] = looks_direct(text, spans[0][0], spans[-1][1])
         for subset in subsets:
             gold_items = [
-                a for a in article["attributions"] if subset == "all" or _is_gold_direct(a, direct_definition)
+                a for a in article["attributions"] if _in_subset(subset, _is_gold_direct(a, direct_definition))
             ]
-            predicted_items = [p for p in article_predictions if subset == "all" or p.get("direct")]
+            predicted_items = [p for p in article_predictions if _in_subset(subset, bool(p.get("direct")))]
             gold_words = [words.covered((c["start"], c["end"]) for c in a["content"]) for a in gold_items]
             predicted_words = [words.covered(prediction_spans(p)) for p in predicted_items]
             subset_counts = counts[subset]

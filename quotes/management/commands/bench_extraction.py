@@ -19,6 +19,12 @@ class Command(FileCommand):
         parser.add_argument("--batch-size", type=int, default=16)
         parser.add_argument("--processes", type=int, default=1, help="spaCy worker processes (nlp.pipe n_process)")
         parser.add_argument("--pipeline", default=None, help="spaCy pipeline (default: settings/env)")
+        parser.add_argument(
+            "--rules-only", action="store_true", help="without the learned reported-speech finder"
+        )
+        parser.add_argument(
+            "--learned", action="store_true", help="with the learned finder (default: as the newsdesk convention, off)"
+        )
         parser.add_argument("--no-baseline", action="store_true", help="skip the unbatched full-pipeline baseline")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +42,7 @@ class Command(FileCommand):
             batch_size=options["batch_size"],
             processes=options["processes"],
             with_baseline=not options["no_baseline"],
+            learned_spans=False if options["rules_only"] else (True if options["learned"] else None),
         )
         for key, value in result.items():
             self.stdout.write(f"{key:<28} {value}")

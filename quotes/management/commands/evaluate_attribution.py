@@ -24,6 +24,12 @@ class Command(FileCommand):
             default="auto",
             help="quote boundaries; auto = polnear for PolNeAR gold, newsdesk for seed gold",
         )
+        parser.add_argument(
+            "--rules-only", action="store_true", help="without the learned reported-speech finder"
+        )
+        parser.add_argument(
+            "--indirect", action="store_true", help="also score the indirect subset (reported speech)"
+        )
         parser.add_argument("--predictions", default=None, help="also write the predictions JSONL here")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,13 +40,16 @@ class Command(FileCommand):
         convention = options["convention"]
         if convention == "auto":
             convention = "newsdesk" if is_seed_gold(options["gold"]) else "polnear"
-        extractor = get_extractor(options["pipeline"], convention=convention)
+        extractor = get_extractor(
+            options["pipeline"], convention=convention, learned_spans=False if options["rules_only"] else None
+        )
         table, report, predictions = evaluate_gold(
             extractor,
             options["gold"],
             direct_only=options["direct_only"],
             text_path=options["text"],
             return_predictions=True,
+            with_indirect=options["indirect"],
         )
         if options["predictions"]:
             with open(options["predictions"], "w", encoding="utf-8") as handle:
