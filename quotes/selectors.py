@@ -11,11 +11,50 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils.functional import cached_property
 
 from quotes.filters import ArticleFilter, QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 from quotes.services import normalize_name
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
+
+# A list counts its rows up to this many: past it, "10,000+" (and pages up to the 10,000th row).
+COUNT_CAP = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """A Paginator whose count stops at `cap`: it counts at most cap + 1 rows in one bounded query
+    (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`, without the ORDER BY), so a filter that
+    matches 100,000 rows costs no more to count than one that matches 10,001. Past the cap, `count`
+    is `cap`, `capped` is true, the labels read "10,000+" and the pages reach the first `cap` rows
+    (so their OFFSET stays bounded too); narrower filters or the export reach the rest."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def _rows_counted(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return rows.order_by().values("pk")[: self.cap + 1].count()
+        return len(rows)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._rows_counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._rows_counted > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.capped else str(self.count)
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages:,}+" if self.capped else str(self.num_pages)
 
 
 def quote_queryset() -> QuerySet[Quote]:
@@ -185,7 +224,7 @@ def _with_counts(speaker: Speaker, quotes: int, articles: int) -> Speaker:
 def speaker_quotes_page(*, speaker: Speaker, number, per_page: int) -> Page:
     """A page of the speaker's quotes, newest article first, so the page groups them by article."""
     _, quotes = quote_list(data={"speaker": speaker.slug})
-    return Paginator(quotes, per_page).get_page(number)
+    return BoundedPaginator(quotes, per_page).get_page(number)
 
 
 @dataclass(frozen=True)
