@@ -9,7 +9,20 @@ from itertools import chain, zip_longest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils.functional import cached_property
 
@@ -850,8 +863,17 @@ def quote_export_chunks(*, quotes: QuerySet[Quote], topic: Topic | None = None):
         yield _export_chunk(chunk, topic)
 
 
+def _stances_of(quote_ids: list[int]) -> QuerySet[Stance]:
+    """The stances of these quotes. On PostgreSQL one array parameter (`quote_id = ANY(%s)`): an IN
+    of 2,000 placeholders cost the driver more to bind than the database to answer."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Stance._meta.db_table)
+        return Stance.objects.filter(RawSQL(f'{table}."quote_id" = ANY(%s)', (quote_ids,), output_field=BooleanField()))
+    return Stance.objects.filter(quote_id__in=quote_ids)
+
+
 def _export_chunk(chunk: list[tuple], topic: Topic | None) -> list[tuple]:
-    stances = Stance.objects.filter(quote_id__in=[row[0] for row in chunk])
+    stances = _stances_of([row[0] for row in chunk])
     if topic is not None:
         stances = stances.filter(topic=topic)
     by_quote = defaultdict(list)
