@@ -42,16 +42,20 @@ class BoundedPaginator(Paginator):
     is `cap`, `capped` is true, the labels read "10,000+" and the pages reach the first `cap` rows
     (so their OFFSET stays bounded too); narrower filters or the export reach the rest."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, cache_as: str = "", **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.cache_as = cache_as
 
     @cached_property
     def _rows_counted(self) -> int:
+        """The bounded count; with `cache_as`, cached under the data stamp (see `_cached`), so paging
+        through the same filters, or coming back to them, counts once."""
         rows = self.object_list
-        if isinstance(rows, QuerySet):
-            return rows.order_by().values("pk")[: self.cap + 1].count()
-        return len(rows)
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        count = lambda: rows.order_by().values("pk")[: self.cap + 1].count()  # noqa: E731
+        return _cached(f"count:{self.cap}:{self.cache_as}", count) if self.cache_as else count()
 
     @cached_property
     def count(self) -> int:
@@ -120,12 +124,18 @@ def article_search(*, data: dict | None = None) -> tuple[ArticleFilter, QuerySet
     return article_filter, article_filter.qs if valid else Article.objects.none()
 
 
+# The article list counts at most this many matches ("1,000+"): a text search checks each counted
+# article's body, so its count costs in proportion to what it counts.
+ARTICLE_COUNT_CAP = 1_000
+
+
 def article_outlets(*, limit: int = 500) -> list[str]:
-    """The outlets articles came from (for the filter's suggestions), most articles first."""
-    return list(
+    """The outlets articles came from (for the filter's suggestions), most articles first; kept a
+    minute in the cache (a GROUP BY over every article: 14 ms at 10,000 of them)."""
+    return cache.get_or_set(f"newsdesk:article-outlets:{limit}", lambda: list(
         Article.objects.exclude(outlet="").values_list("outlet", flat=True).annotate(n=Count("pk"))
         .order_by("-n", "outlet")[:limit]
-    )
+    ), 60)
 
 
 def article_quotes(*, article: Article) -> list[Quote]:
@@ -237,7 +247,7 @@ def _with_counts(speaker: Speaker, quotes: int, articles: int) -> Speaker:
 def speaker_quotes_page(*, speaker: Speaker, number, per_page: int) -> Page:
     """A page of the speaker's quotes, newest article first, so the page groups them by article."""
     _, quotes = quote_list(data={"speaker": speaker.slug})
-    return BoundedPaginator(quotes, per_page).get_page(number)
+    return BoundedPaginator(quotes, per_page, cache_as=f"speaker:{speaker.pk}").get_page(number)
 
 
 @dataclass(frozen=True)

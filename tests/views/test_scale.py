@@ -282,8 +282,9 @@ def test_explorer_article_list_and_speaker_page_say_when_a_count_is_capped(analy
     assert re.search(r'id="quote-count">20\+ quotes', html)
     html = analyst.get(reverse("quotes:article_list")).content.decode()
     assert re.search(r'id="article-count">6 articles', html)  # under the cap: exact
-    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    monkeypatch.setattr(selectors, "ARTICLE_COUNT_CAP", 4)
     assert re.search(r'id="article-count">4\+ articles', analyst.get(reverse("quotes:article_list")).content.decode())
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
     speaker = Speaker.objects.annotate(n=Count("quotes")).order_by("-n").first()
     assert "(4+)" in analyst.get(speaker.get_absolute_url()).content.decode()
 
@@ -321,3 +322,23 @@ def test_article_search_can_use_the_trigram_indexes():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert all(name in plan for name in ("article_title_trgm_idx", "article_outlet_trgm_idx", "article_body_trgm_idx"))
+
+
+def test_explorer_counts_once_per_filter_state_and_an_edit_counts_again(analyst):
+    cache.clear()
+    _seed(articles=6, quotes=60, speakers=5)
+    speaker = Speaker.objects.annotate(n=Count("quotes")).order_by("-n").first()
+    url = reverse("quotes:quote_list")
+
+    def counts(params):
+        with CaptureQueriesContext(connection) as queries:
+            html = analyst.get(url, params).content.decode()
+        shown = int(re.search(r'id="quote-count">(\d+) quote', html).group(1))
+        return shown, sum('SELECT COUNT(*)' in q["sql"] for q in queries)
+
+    shown, counted = counts({"speaker": speaker.slug})
+    assert shown == speaker.quotes.count() and counted == 1
+    assert counts({"speaker": speaker.slug, "page": 2, "sort": "oldest"}) == (shown, 0)  # same filters: cached
+    assert counts({"speaker": speaker.slug, "is_direct": "true"})[1] == 1  # other filters: counted
+    QuoteFactory(speaker=speaker)  # an edit changes the data stamp: counted afresh
+    assert counts({"speaker": speaker.slug}) == (shown + 1, 1)
