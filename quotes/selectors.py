@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -187,9 +186,17 @@ def _plain_segments(text: str, offset: int) -> list[BodySegment]:
 
 
 def _data_stamp() -> str:
-    """Changes whenever a quote, stance or speaker is saved (indexed max(updated_at))."""
-    stamps = [model.objects.aggregate(at=Max("updated_at"))["at"] for model in (Quote, Stance, Speaker)]
-    return "-".join(stamp.isoformat() if stamp else "0" for stamp in stamps)
+    """Changes whenever a quote, stance or speaker is saved: their max(updated_at) (indexed), in one
+    query, not three (a page asks once per cached figure it shows)."""
+    quote = connection.ops.quote_name
+    maxima = ", ".join(
+        f"(SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)})" for model in (Quote, Stance, Speaker)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {maxima}")
+        stamps = cursor.fetchone()
+    # isoformat (SQLite's cursor gives the stored text): no spaces, which some cache backends refuse in keys.
+    return "-".join(str(stamp).replace(" ", "T") if stamp else "0" for stamp in stamps)
 
 
 def _cached(name: str, compute):
