@@ -9,13 +9,68 @@ from itertools import chain, zip_longest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils.functional import cached_property
 
 from quotes.filters import ArticleFilter, QuoteFilter
 from quotes.models import Article, Quote, QuoteFlag, Speaker, SpeakerAlias, SpeakerMerge, Stance, Topic
 from quotes.services import normalize_name
 from quotes.stance.selection import margin_uncertainty, rank_for_labelling
+
+# A list counts its rows up to this many: past it, "10,000+" (and pages up to the 10,000th row).
+COUNT_CAP = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """A Paginator whose count stops at `cap`: it counts at most cap + 1 rows in one bounded query
+    (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`, without the ORDER BY), so a filter that
+    matches 100,000 rows costs no more to count than one that matches 10,001. Past the cap, `count`
+    is `cap`, `capped` is true, the labels read "10,000+" and the pages reach the first `cap` rows
+    (so their OFFSET stays bounded too); narrower filters or the export reach the rest."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, cache_as: str = "", **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+        self.cache_as = cache_as
+
+    @cached_property
+    def _rows_counted(self) -> int:
+        """The bounded count; with `cache_as`, cached under the data stamp (see `_cached`), so paging
+        through the same filters, or coming back to them, counts once."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        count = lambda: rows.order_by().values("pk")[: self.cap + 1].count()  # noqa: E731
+        return _cached(f"count:{self.cap}:{self.cache_as}", count) if self.cache_as else count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._rows_counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._rows_counted > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.capped else str(self.count)
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages:,}+" if self.capped else str(self.num_pages)
 
 
 def quote_queryset() -> QuerySet[Quote]:
@@ -68,12 +123,18 @@ def article_search(*, data: dict | None = None) -> tuple[ArticleFilter, QuerySet
     return article_filter, article_filter.qs if valid else Article.objects.none()
 
 
+# The article list counts at most this many matches ("1,000+"): a text search checks each counted
+# article's body, so its count costs in proportion to what it counts.
+ARTICLE_COUNT_CAP = 1_000
+
+
 def article_outlets(*, limit: int = 500) -> list[str]:
-    """The outlets articles came from (for the filter's suggestions), most articles first."""
-    return list(
+    """The outlets articles came from (for the filter's suggestions), most articles first; kept a
+    minute in the cache (a GROUP BY over every article: 14 ms at 10,000 of them)."""
+    return cache.get_or_set(f"newsdesk:article-outlets:{limit}", lambda: list(
         Article.objects.exclude(outlet="").values_list("outlet", flat=True).annotate(n=Count("pk"))
         .order_by("-n", "outlet")[:limit]
-    )
+    ), 60)
 
 
 def article_quotes(*, article: Article) -> list[Quote]:
@@ -125,9 +186,17 @@ def _plain_segments(text: str, offset: int) -> list[BodySegment]:
 
 
 def _data_stamp() -> str:
-    """Changes whenever a quote, stance or speaker is saved (indexed max(updated_at))."""
-    stamps = [model.objects.aggregate(at=Max("updated_at"))["at"] for model in (Quote, Stance, Speaker)]
-    return "-".join(stamp.isoformat() if stamp else "0" for stamp in stamps)
+    """Changes whenever a quote, stance or speaker is saved: their max(updated_at) (indexed), in one
+    query, not three (a page asks once per cached figure it shows)."""
+    quote = connection.ops.quote_name
+    maxima = ", ".join(
+        f"(SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)})" for model in (Quote, Stance, Speaker)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {maxima}")
+        stamps = cursor.fetchone()
+    # isoformat (SQLite's cursor gives the stored text): no spaces, which some cache backends refuse in keys.
+    return "-".join(str(stamp).replace(" ", "T") if stamp else "0" for stamp in stamps)
 
 
 def _cached(name: str, compute):
@@ -196,7 +265,7 @@ def _with_counts(speaker: Speaker, quotes: int, articles: int) -> Speaker:
 def speaker_quotes_page(*, speaker: Speaker, number, per_page: int) -> Page:
     """A page of the speaker's quotes, newest article first, so the page groups them by article."""
     _, quotes = quote_list(data={"speaker": speaker.slug})
-    return Paginator(quotes, per_page).get_page(number)
+    return BoundedPaginator(quotes, per_page, cache_as=f"speaker:{speaker.pk}").get_page(number)
 
 
 @dataclass(frozen=True)
@@ -824,8 +893,17 @@ def quote_export_chunks(*, quotes: QuerySet[Quote], topic: Topic | None = None):
         yield _export_chunk(chunk, topic)
 
 
+def _stances_of(quote_ids: list[int]) -> QuerySet[Stance]:
+    """The stances of these quotes. On PostgreSQL one array parameter (`quote_id = ANY(%s)`): an IN
+    of 2,000 placeholders cost the driver more to bind than the database to answer."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Stance._meta.db_table)
+        return Stance.objects.filter(RawSQL(f'{table}."quote_id" = ANY(%s)', (quote_ids,), output_field=BooleanField()))
+    return Stance.objects.filter(quote_id__in=quote_ids)
+
+
 def _export_chunk(chunk: list[tuple], topic: Topic | None) -> list[tuple]:
-    stances = Stance.objects.filter(quote_id__in=[row[0] for row in chunk])
+    stances = _stances_of([row[0] for row in chunk])
     if topic is not None:
         stances = stances.filter(topic=topic)
     by_quote = defaultdict(list)

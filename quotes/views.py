@@ -3,6 +3,7 @@
 Every view names the ability it needs (quotes.permissions); reads answer GET and HEAD only.
 """
 import csv
+import hashlib
 import io
 import json
 from urllib.parse import urlencode
@@ -72,7 +73,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """Articles searched (title, outlet, body), filtered (outlet, dates, status) and sorted; an
     invalid value is a 400 with the page and what is wrong, never every article."""
     article_filter, articles = selectors.article_search(data=request.GET)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.BoundedPaginator(articles, PAGE_SIZE, cap=selectors.ARTICLE_COUNT_CAP).get_page(
+        request.GET.get("page"))
     sort = (article_filter.form.cleaned_data.get("sort") if article_filter.is_bound else "") or "-published"
     unsorted = _without(request.GET, "page", "sort")
     return render(
@@ -285,7 +287,11 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     place; its pushed URL is the state without empty fields. A full load renders the same region."""
     quote_filter, quotes = selectors.quote_list(data=request.GET)
     invalid = quote_filter.is_bound and not quote_filter.is_valid()
-    page = Paginator(quotes.none() if invalid else quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count is cached per filter state (not page or sort) under the data stamp.
+    state = _filled(request.GET, "page", "sort")
+    count_key = "" if invalid else "explorer:" + hashlib.sha256(state.encode()).hexdigest()
+    page = selectors.BoundedPaginator(quotes.none() if invalid else quotes, PAGE_SIZE, cache_as=count_key).get_page(
+        request.GET.get("page"))
     for name, form_field in quote_filter.form.fields.items():
         if name != "speaker":  # the speaker applies on a suggestion or Enter, not on every keystroke's change
             form_field.widget.attrs["class"] = "explorer-auto"

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -245,3 +246,99 @@ def test_bench_pages_prints_a_table_and_json_keyed_by_page():
     figures = json.loads(out.getvalue().strip().splitlines()[-1])
     assert figures["explorer_filtered"]["status"] == 200 and figures["speaker_top"]["queries"] > 0
     assert figures["export_csv"]["rows"] == Stance.objects.count() == figures["export_json"]["rows"]
+
+
+# --- Bounded counts ------------------------------------------------------------------
+
+
+def test_bounded_paginator_counts_up_to_its_cap_and_pages_the_same_rows():
+    from django.core.paginator import Paginator
+
+    from quotes.selectors import BoundedPaginator, quote_list
+
+    _seed(articles=6, quotes=60, speakers=5)
+    _, quotes = quote_list(data={})
+    exact, bounded = Paginator(quotes, 10), BoundedPaginator(quotes, 10, cap=1000)
+    assert (bounded.count, bounded.capped, bounded.count_label) == (60, False, "60")
+    for number in (1, 3, 6):
+        assert [q.pk for q in bounded.page(number)] == [q.pk for q in exact.page(number)]
+    capped = BoundedPaginator(quotes, 10, cap=25)
+    with CaptureQueriesContext(connection) as queries:
+        assert (capped.count, capped.capped, capped.count_label, capped.num_pages_label) == (25, True, "25+", "3+")
+    (count_sql,) = [q["sql"] for q in queries]
+    assert "LIMIT 26" in count_sql and "ORDER BY" not in count_sql  # bounded, and no sort to count
+    assert [q.pk for q in capped.get_page(3)] == [q.pk for q in exact.page(3)][:5]  # the first 25 rows
+    assert capped.get_page(9).number == 3  # past the cap: its last page
+    exact_at_cap = BoundedPaginator(quotes, 10, cap=60)
+    assert (exact_at_cap.count, exact_at_cap.capped) == (60, False)
+
+
+def test_explorer_article_list_and_speaker_page_say_when_a_count_is_capped(analyst, monkeypatch):
+    from quotes import selectors
+
+    _seed(articles=6, quotes=60, speakers=5)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 20)
+    html = analyst.get(reverse("quotes:quote_list")).content.decode()
+    assert re.search(r'id="quote-count">20\+ quotes', html)
+    html = analyst.get(reverse("quotes:article_list")).content.decode()
+    assert re.search(r'id="article-count">6 articles', html)  # under the cap: exact
+    monkeypatch.setattr(selectors, "ARTICLE_COUNT_CAP", 4)
+    assert re.search(r'id="article-count">4\+ articles', analyst.get(reverse("quotes:article_list")).content.decode())
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    speaker = Speaker.objects.annotate(n=Count("quotes")).order_by("-n").first()
+    assert "(4+)" in analyst.get(speaker.get_absolute_url()).content.decode()
+
+
+# --- The article list's search --------------------------------------------------------
+
+
+def test_article_search_finds_substrings_of_title_outlet_and_body_as_before(analyst):
+    """The trigram indexes (migration 0012) serve the same icontains match: every article whose
+    title, outlet or body holds the text, in any case, and no other."""
+    _seed(articles=30, quotes=120, speakers=6)
+    ArticleFactory(title="Old LIGHTHOUSE reopens", body="Nothing said.", outlet="x.example")
+    ArticleFactory(title="Other", body="The lighthouse deal held.", outlet="y.example")
+    ArticleFactory(title="Other", body="No match.", outlet="lighthouse-news.example")
+    for text in ("lighthouse", "ighthou", "CeaseFire", "easefir", "Berg", "zzz-nothing"):
+        wanted = {a.pk for a in Article.objects.all() if any(text.lower() in (value or "").lower()
+                                                           for value in (a.title, a.outlet, a.body))}
+        from quotes.selectors import article_search
+
+        _, found = article_search(data={"q": text})
+        assert set(found.values_list("pk", flat=True)) == wanted, text
+    html = analyst.get(reverse("quotes:article_list"), {"q": "Lighthouse"}).content.decode()
+    assert re.search(r'id="article-count">3 articles', html)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_article_search_can_use_the_trigram_indexes():
+    from quotes.selectors import article_search
+
+    ArticleFactory(body="The ceasefire must hold.")
+    _, found = article_search(data={"q": "ceasefire"})
+    sql, params = found.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: make the planner show the index path
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert all(name in plan for name in ("article_title_trgm_idx", "article_outlet_trgm_idx", "article_body_trgm_idx"))
+
+
+def test_explorer_counts_once_per_filter_state_and_an_edit_counts_again(analyst):
+    cache.clear()
+    _seed(articles=6, quotes=60, speakers=5)
+    speaker = Speaker.objects.annotate(n=Count("quotes")).order_by("-n").first()
+    url = reverse("quotes:quote_list")
+
+    def counts(params):
+        with CaptureQueriesContext(connection) as queries:
+            html = analyst.get(url, params).content.decode()
+        shown = int(re.search(r'id="quote-count">(\d+) quote', html).group(1))
+        return shown, sum('SELECT COUNT(*)' in q["sql"] for q in queries)
+
+    shown, counted = counts({"speaker": speaker.slug})
+    assert shown == speaker.quotes.count() and counted == 1
+    assert counts({"speaker": speaker.slug, "page": 2, "sort": "oldest"}) == (shown, 0)  # same filters: cached
+    assert counts({"speaker": speaker.slug, "is_direct": "true"})[1] == 1  # other filters: counted
+    QuoteFactory(speaker=speaker)  # an edit changes the data stamp: counted afresh
+    assert counts({"speaker": speaker.slug}) == (shown + 1, 1)

@@ -115,6 +115,8 @@ def _pages(search: str) -> dict[str, str | None]:
     return {
         "start": "/",
         "article_list": _url("quotes:article_list"),
+        # The article list searched in title, outlet and body.
+        "article_search": f"{_url('quotes:article_list')}?q={search}" if _url("quotes:article_list") else None,
         "article": _url("quotes:article_detail", article.pk),
         "explorer": explorer,
         "explorer_filtered": f"{explorer}?{filters}",
