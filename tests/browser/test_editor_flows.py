@@ -1,5 +1,6 @@
 """What editors and analysts do in a real browser."""
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -67,13 +68,19 @@ def test_editor_sees_highlighted_quotes_and_jumps_to_their_card(browser, browser
 def test_analyst_filters_quotes_by_stance(browser, browser_as, live_server, article_with_quotes):
     browser_as("analyst")
     browser.get(live_server.url + "/quotes/")
+    # Choosing a stance applies it at once: htmx swaps the filters and results in place and pushes the
+    # URL. Read the rows once the URL holds the filter and no request is in flight (again if a swap lands).
     Select(browser.find_element(By.NAME, "stance")).select_by_value("against")
-    browser.find_element(By.CSS_SELECTOR, "#quote-filters button[type=submit]").click()
-    # The filtered page replaces this one: read rows only once it has loaded.
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("stance=against"))
-    rows = browser.find_elements(By.CSS_SELECTOR, "#quote-table tbody tr")
+
+    def settled_rows(driver):
+        if driver.find_elements(By.CSS_SELECTOR, ".htmx-request"):
+            return False
+        return [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#quote-table tbody tr")]
+
+    rows = WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(settled_rows)
     assert len(rows) == 1
-    assert "Ivan Petrov" in rows[0].text
+    assert "Ivan Petrov" in rows[0]
     export = browser.find_element(By.ID, "export-csv").get_attribute("href")
     assert "stance=against" in export
 
