@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from .candidates import Attribution
 from .conventions import convention_named
+from .names import load_resources
 from .pos import COMPONENT_NAME, rules_from_attribute_ruler
 from .quotes import find_attributions
 from .registry import ResolvedSpeaker
@@ -53,6 +54,7 @@ class QuoteExtractor:
         if learned_spans is None:
             learned_spans = learned_spans_enabled() and self.convention.learned_reported_speech
         self.finder = get_finder() if learned_spans else None
+        load_resources()  # the names resources load with the pipeline, not inside the first extraction
 
     def extract(self, text: str) -> Extraction:
         return next(self.extract_many([text], batch_size=1))

@@ -186,6 +186,12 @@ def _names_resource() -> gender_guesser.detector.Detector:
 _RESOURCE_GENDERS = {"male": "m", "female": "f"}
 
 
+def load_resources() -> None:
+    """Read the names resource and the learned lexicon now (about a second), not at the first name."""
+    _names_resource()
+    first_name_genders()
+
+
 @lru_cache(maxsize=4096)
 def _resource_gender(first_word: str) -> str:
     return _RESOURCE_GENDERS.get(_names_resource().get_gender(first_word), "") if first_word else ""
