@@ -26,6 +26,12 @@ class Command(FileCommand):
             "--learned", action="store_true", help="with the learned finder (default: as the newsdesk convention, off)"
         )
         parser.add_argument("--no-baseline", action="store_true", help="skip the unbatched full-pipeline baseline")
+        parser.add_argument(
+            "--textacy-python",
+            default=None,
+            help="an interpreter with textacy and the spaCy model (a throwaway venv): runs "
+            "docs/bench/textacy_baseline.py on the same articles in the same run and reports the ratio",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import os
@@ -44,6 +50,22 @@ class Command(FileCommand):
             with_baseline=not options["no_baseline"],
             learned_spans=False if options["rules_only"] else (True if options["learned"] else None),
         )
+        if options["textacy_python"]:
+            result["textacy"] = _textacy_baseline(options["textacy_python"], options["input"], pipeline, options["repeat"])
+            theirs = result["textacy"]["articles_per_s"]
+            result["ratio_vs_textacy"] = round(result["articles_per_s"] / theirs, 2) if theirs else 0.0
         for key, value in result.items():
             self.stdout.write(f"{key:<28} {value}")
         self.stdout.write(json.dumps(result, sort_keys=True))
+
+
+def _textacy_baseline(python: str, path: str, pipeline: str, repeat: int) -> dict:
+    """textacy's direct_quotations per paragraph over the same articles, in its own interpreter."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[3] / "docs" / "bench" / "textacy_baseline.py"
+    completed = subprocess.run(
+        [python, str(script), path, pipeline, str(repeat)], capture_output=True, text=True, check=True
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
