@@ -19,9 +19,7 @@ class Command(FileCommand):
         parser.add_argument("--batch-size", type=int, default=16)
         parser.add_argument("--processes", type=int, default=1, help="spaCy worker processes (nlp.pipe n_process)")
         parser.add_argument("--pipeline", default=None, help="spaCy pipeline (default: settings/env)")
-        parser.add_argument(
-            "--rules-only", action="store_true", help="without the learned reported-speech finder"
-        )
+        parser.add_argument("--rules-only", action="store_true", help="without the learned reported-speech finder")
         parser.add_argument(
             "--learned", action="store_true", help="with the learned finder (default: as the newsdesk convention, off)"
         )
@@ -51,7 +49,9 @@ class Command(FileCommand):
             learned_spans=False if options["rules_only"] else (True if options["learned"] else None),
         )
         if options["textacy_python"]:
-            result["textacy"] = _textacy_baseline(options["textacy_python"], options["input"], pipeline, options["repeat"])
+            result["textacy"] = _textacy_baseline(
+                options["textacy_python"], options["input"], pipeline, options["repeat"]
+            )
             theirs = result["textacy"]["articles_per_s"]
             result["ratio_vs_textacy"] = round(result["articles_per_s"] / theirs, 2) if theirs else 0.0
         for key, value in result.items():
