@@ -235,6 +235,24 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery -------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# --- Cache and sessions --------------------------------------------------------
+# One cache shared by every gunicorn worker (cached counts, dashboard figures, throttling
+# history, axes' handler state) when NEWSDESK_CACHE_URL is set, or REDIS_URL is set in the
+# environment; otherwise (the tests, a bare `runserver`) a per-process local-memory cache.
+_CACHE_URL = env("NEWSDESK_CACHE_URL", default="") or (REDIS_URL if "REDIS_URL" in os.environ else "")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": env("NEWSDESK_CACHE_PREFIX", default="newsdesk"),
+        "TIMEOUT": 300,
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written through to the database (nothing lost
+# if the cache is flushed), saving one query per page view.
+SESSION_ENGINE = env("NEWSDESK_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
