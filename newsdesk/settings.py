@@ -238,9 +238,10 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 # --- Cache and sessions --------------------------------------------------------
 # One cache shared by every gunicorn worker (cached counts, dashboard figures, throttling
-# history, axes' handler state) when NEWSDESK_CACHE_URL is set, or REDIS_URL is set in the
-# environment; otherwise (the tests, a bare `runserver`) a per-process local-memory cache.
-_CACHE_URL = env("NEWSDESK_CACHE_URL", default="") or (REDIS_URL if "REDIS_URL" in os.environ else "")
+# history) when NEWSDESK_CACHE_URL names a Redis database; otherwise a per-process local-memory
+# cache. Opt-in, not REDIS_URL by default: Django's RedisCache raises when Redis is down, which
+# would fail every page (sessions read the cache) where today only queueing waits for the sweep.
+_CACHE_URL = env("NEWSDESK_CACHE_URL", default="")
 if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

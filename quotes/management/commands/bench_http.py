@@ -226,7 +226,7 @@ def _free_port() -> int:
 def _analyst(password: str) -> None:
     """One analyst for every user of the run, made by create_user (a new password each run)."""
     get_user_model().objects.filter(username=USERNAME).delete()
-    call_command("create_user", USERNAME, "--role", "analyst", "--password", password, stdout=open(os.devnull, "w"))
+    call_command("create_user", USERNAME, "--role", "analyst", f"--password={password}", stdout=open(os.devnull, "w"))
 
 
 def _targets() -> dict:
@@ -252,6 +252,14 @@ def _targets() -> dict:
     }
 
 
+def _cache_url() -> str:
+    """The broker's Redis server, one database up, for the pages' shared cache."""
+    from django.conf import settings
+
+    base, _, db = settings.REDIS_URL.rpartition("/")
+    return f"{base}/{int(db) + 1 if db.isdigit() else 1}"
+
+
 def _gunicorn(port: int, workers: int, debug: bool, log_path: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
     env.update({
@@ -259,6 +267,8 @@ def _gunicorn(port: int, workers: int, debug: bool, log_path: Path) -> subproces
         "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
     })
+    # Several workers share one cache in a deployment; measure that (a Redis db of its own).
+    env.setdefault("NEWSDESK_CACHE_URL", _cache_url())
     if debug:
         env["DEBUG"] = "true"
     else:
