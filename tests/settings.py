@@ -9,6 +9,6 @@ os.environ.setdefault("NEWSDESK_API_ANON_RATE", "100000/minute")
 
 from newsdesk.settings import *  # noqa: E402,F403
 
-# The suite clears the cache between tests: never a shared Redis (whose clear() would flush the
-# database the Celery broker may share), whatever REDIS_URL says.
+# The suite clears the cache between tests: never a shared Redis (whose clear() flushes its
+# database), whatever NEWSDESK_CACHE_URL says.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
