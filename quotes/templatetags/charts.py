@@ -4,8 +4,11 @@ Colour is never alone: favor is drawn above the axis (or right of it), against b
 and hatched, none in a lane of its own, each lane named in words; every chart has a table beside it
 with the same numbers, each a link to the explorer filtered to the quotes it counts.
 """
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -13,11 +16,19 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
+@lru_cache(maxsize=16)
+def _explorer_path(script_prefix: str, urlconf: str) -> str:
+    return reverse("quotes:quote_list", urlconf=urlconf)
+
+
 @register.simple_tag
 def explorer_url(**params) -> str:
-    """The quote explorer filtered by `params` (empty ones left out), e.g. speaker, topic, stance."""
+    """The quote explorer filtered by `params` (empty ones left out), e.g. speaker, topic, stance.
+
+    A speaker's page links every bucket of its timelines (hundreds of links): the explorer's path is
+    reversed once per script prefix and URLconf, not per link."""
     query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
-    path = reverse("quotes:quote_list")
+    path = _explorer_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return f"{path}?{query}" if query else path
 
 
