@@ -76,20 +76,21 @@ def stance_timeline_chart(timeline, speaker) -> str:
                              round(width, 1), axis))
     parts.append(format_html('<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>', T_LEFT,
                              none_top + T_NONE, round(width, 1), none_top + T_NONE))
-    for text, y in ((f"+ favor (max {timeline.peak})", T_TOP + 10),
-                    (f"− against (max {timeline.peak})", axis + T_LANE - 2),
-                    (f"○ none (max {timeline.peak_none})", none_top + T_NONE - 6)):
+    peak, peak_none = timeline.peak, timeline.peak_none  # each a pass over the buckets
+    for text, y in ((f"+ favor (max {peak})", T_TOP + 10),
+                    (f"− against (max {peak})", axis + T_LANE - 2),
+                    (f"○ none (max {peak_none})", none_top + T_NONE - 6)):
         parts.append(format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', T_LEFT - 4, y, text))
     for index, bucket in enumerate(timeline.buckets):
         x = T_LEFT + index * step + (step - bar) / 2
         rects = []
         if bucket.favor:
-            h = T_LANE * bucket.favor / timeline.peak
+            h = T_LANE * bucket.favor / peak
             rects.append(_rect("favor", x, axis - h, bar, h))
         if bucket.against:
-            rects.append(_rect("against", x, axis, bar, T_LANE * bucket.against / timeline.peak, hatch))
+            rects.append(_rect("against", x, axis, bar, T_LANE * bucket.against / peak, hatch))
         if bucket.none:
-            h = T_NONE * bucket.none / timeline.peak_none
+            h = T_NONE * bucket.none / peak_none
             rects.append(_rect("none", x, none_top + T_NONE - h, bar, h))
         if not rects:
             continue
