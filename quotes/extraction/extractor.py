@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from .candidates import Attribution
 from .conventions import convention_named
@@ -62,8 +63,17 @@ class QuoteExtractor:
     def extract_many(self, texts: Iterable[str], batch_size: int = 16, n_process: int = 1) -> Iterator[Extraction]:
         """Extractions in input order; ``n_process`` > 1 parses in spaCy worker processes."""
         prepared = (_clean_text(text) for text in texts)
-        for text, doc in self._parse(prepared, batch_size, n_process):
-            yield self.extract_from_doc(doc, text)
+        parsed = self._parse(prepared, batch_size, n_process)
+        if self.finder is None:
+            for text, doc in parsed:
+                yield self.extract_from_doc(doc, text)
+            return
+        # the learned finder scores a whole parse batch in one call (same scores as doc by doc)
+        for batch in minibatch(parsed, size=max(1, batch_size)):
+            docs = [doc for _text, doc in batch if doc is not None]
+            scores = iter(self.finder.probabilities_many(docs))
+            for text, doc in batch:
+                yield self.extract_from_doc(doc, text, finder_scores=next(scores) if doc is not None else None)
 
     def _parse(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[tuple[str, Doc | None]]:
         # empty texts skip the parser; very long ones are parsed in chunks
@@ -80,13 +90,16 @@ class QuoteExtractor:
             else:
                 yield text, None
 
-    def extract_from_doc(self, doc: Doc | None, text: str | None = None) -> Extraction:
+    def extract_from_doc(self, doc: Doc | None, text: str | None = None, finder_scores=None) -> Extraction:
+        """``finder_scores``: the learned finder's probabilities for ``doc`` when already computed."""
         if doc is None:
             return Extraction(quotes=[], speakers={})
         text = doc.text  # Doc.text re-joins every token: compute it once
         if not text.strip():
             return Extraction(quotes=[], speakers={})
-        attributions, context = find_attributions(doc, self.convention, text, finder=self.finder)
+        attributions, context = find_attributions(
+            doc, self.convention, text, finder=self.finder, finder_scores=finder_scores
+        )
         resolver = SpeakerResolver(context)
         quotes: list[Quote] = []
         speakers_seen: dict[str, ResolvedSpeaker] = {}

@@ -19,6 +19,8 @@ _OPENING_CONTEXT = set(" \t\n\r([{\u2014\u2013-/:;\u00a0")
 _CLOSING_FOLLOWERS = set(" \t\n\r)]}.,;:!?\u2014\u2013-\u2026\u00a0")
 _SINGLE_QUOTE_MAX_CHARS = 300
 _PARAGRAPH_BREAK = re.compile(r"\n")
+# what find_marks looks at: a doubled apostrophe or backtick first, else one mark character
+_MARK_CANDIDATE = re.compile("''|``|[\u201c\u201e\u00ab\u201f\u201d\u00bb\"\u2018\u2019']")
 # an opening markup tag with attributes, as in text scraped with embedded posts: <tweet id="1" author="@x">
 _MARKUP_TAG = re.compile(r"<[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'))+\s*/?>")
 
@@ -52,18 +54,17 @@ def _classify_double(text: str, index: int, length: int) -> str:
 
 
 def find_marks(text: str) -> list[QuoteMark]:
+    """Every quote mark with its role, in text order. The scan jumps from one mark-like character to
+    the next (a doubled apostrophe or backtick is one mark), so plain text costs no Python loop."""
     marks: list[QuoteMark] = []
-    index = 0
     length = len(text)
-    while index < length:
-        char = text[index]
-        pair = text[index : index + 2]
-        if pair in ("''", "``"):
-            role = OPEN if pair == "``" else _classify_double(text, index, 2)
+    for match in _MARK_CANDIDATE.finditer(text):
+        index = match.start()
+        char = match.group()
+        if len(char) == 2:
+            role = OPEN if char == "``" else _classify_double(text, index, 2)
             marks.append(QuoteMark(index, 2, role, "double"))
-            index += 2
-            continue
-        if char in "\u201c\u201e\u00ab\u201f":
+        elif char in "\u201c\u201e\u00ab\u201f":
             marks.append(QuoteMark(index, 1, OPEN, "double"))
         elif char in "\u201d\u00bb":
             # a ” opening a paragraph or word ('\n”Fear is …') is a mistyped opening mark
@@ -71,7 +72,7 @@ def find_marks(text: str) -> list[QuoteMark]:
             marks.append(QuoteMark(index, 1, EITHER if mistyped_opening else CLOSE, "double"))
         elif char == '"':
             marks.append(QuoteMark(index, 1, _classify_double(text, index, 1), "double"))
-        elif char in "\u2018\u2019'":
+        else:  # \u2018, \u2019 or '
             before = text[index - 1] if index > 0 else " "
             after = text[index + 1] if index + 1 < length else " "
             if before in _OPENING_CONTEXT or before in '\u201c"':
@@ -80,7 +81,6 @@ def find_marks(text: str) -> list[QuoteMark]:
             elif not after.isalnum() and not before.isspace():
                 # an apostrophe inside a word ("don't") is followed by a letter: skip it
                 marks.append(QuoteMark(index, 1, CLOSE, "single"))
-        index += 1
     return marks
 
 

@@ -22,12 +22,17 @@ _DOUBLE_MARKS = '\u201c\u201d"'
 
 
 def find_attributions(
-    doc: Doc, convention: str | Convention = "newsdesk", text: str | None = None, finder=None
+    doc: Doc,
+    convention: str | Convention = "newsdesk",
+    text: str | None = None,
+    finder=None,
+    finder_scores=None,
 ) -> tuple[list[Attribution], DocumentContext]:
     """All quote candidates of a parsed document, in text order, with the context they were read from.
 
     ``finder`` (a ``spanfinder.ReportedSpeechFinder``) adds the reported speech the rules did not
     find, marked ``method="learned"``; the rules' own candidates are the same with or without it.
+    ``finder_scores``: the finder's probabilities for ``doc`` when already computed (batched).
     """
     convention = convention_named(convention)
     context = build_context(doc, text)
@@ -48,7 +53,7 @@ def find_attributions(
             attribution.direct = any(context.text[q.start] in _DOUBLE_MARKS for q in attribution.quoted)
     attributions = _without_duplicates(direct + indirect)
     if finder is not None:
-        learned = finder.find(context, convention, attributions)
+        learned = finder.find(context, convention, attributions, finder_scores)
         if learned:
             attributions = sorted(attributions + learned, key=lambda a: (a.start, a.end))
     return attributions, context

@@ -98,19 +98,28 @@ class ReportedSpeechFinder:
 
     def probabilities(self, doc) -> numpy.ndarray:
         """(tokens, labels) probabilities of one parsed document."""
-        if not len(doc):
-            return numpy.zeros((0, len(self.labels)), dtype="f")
-        scores = numpy.asarray(self.model.predict([doc])[0], dtype="f")
-        # the tagger may return unnormalised scores at inference: normalise here either way
-        if not numpy.allclose(scores.sum(axis=1), 1.0, atol=1e-3) or (scores < 0).any():
-            scores = numpy.exp(scores - scores.max(axis=1, keepdims=True))
-            scores /= scores.sum(axis=1, keepdims=True)
-        return scores
+        return self.probabilities_many([doc])[0]
 
-    def propose(self, context: DocumentContext, convention: Convention) -> list[ProposedSpan]:
-        """Content spans with their cue, before any comparison with the rules."""
+    def probabilities_many(self, docs: list) -> list[numpy.ndarray]:
+        """``probabilities`` of several documents from one ``predict`` call (the extractor passes each
+        parse batch). Each document's scores are the same numbers as from a call of its own: the
+        tagger's window encoder pads between documents, and the normalisation is per document."""
+        results: list[numpy.ndarray | None] = [None] * len(docs)
+        filled = [number for number, doc in enumerate(docs) if len(doc)]
+        scores = self.model.predict([docs[number] for number in filled]) if filled else []
+        for number, doc_scores in zip(filled, scores, strict=True):
+            results[number] = _normalised(numpy.asarray(doc_scores, dtype="f"))
+        empty = numpy.zeros((0, len(self.labels)), dtype="f")
+        return [empty if result is None else result for result in results]
+
+    def propose(
+        self, context: DocumentContext, convention: Convention, probabilities: numpy.ndarray | None = None
+    ) -> list[ProposedSpan]:
+        """Content spans with their cue, before any comparison with the rules (``probabilities``:
+        the document's scores when already computed, e.g. by ``probabilities_many``)."""
         doc = context.doc
-        probabilities = self.probabilities(doc)
+        if probabilities is None:
+            probabilities = self.probabilities(doc)
         if not len(probabilities):
             return []
         opens = probabilities[:, self._open].sum(axis=1)
@@ -143,14 +152,18 @@ class ReportedSpeechFinder:
     # ------------------------------------------------------------ combination with the rules
 
     def find(
-        self, context: DocumentContext, convention: Convention, rules: list[Attribution]
+        self,
+        context: DocumentContext,
+        convention: Convention,
+        rules: list[Attribution],
+        probabilities: numpy.ndarray | None = None,
     ) -> list[Attribution]:
         """Learned attributions the rules did not find (rules keep priority), best first kept."""
         doc, text = context.doc, context.text
         taken_cues = {a.cue.i for a in rules if a.cue is not None}
         taken = [_char_ranges(a.spans) for a in rules]
         added: list[Attribution] = []
-        for proposal in sorted(self.propose(context, convention), key=lambda p: -p.confidence):
+        for proposal in sorted(self.propose(context, convention, probabilities), key=lambda p: -p.confidence):
             if proposal.cue is not None and proposal.cue.i in taken_cues:
                 continue
             char_start = doc[proposal.start].idx
@@ -185,6 +198,14 @@ class ReportedSpeechFinder:
             taken.append([(char_start, char_end)])
             taken_cues.add(proposal.cue.i)
         return added
+
+
+def _normalised(scores: numpy.ndarray) -> numpy.ndarray:
+    """Row-normalised probabilities: the tagger may return unnormalised scores at inference."""
+    if not numpy.allclose(scores.sum(axis=1), 1.0, atol=1e-3) or (scores < 0).any():
+        scores = numpy.exp(scores - scores.max(axis=1, keepdims=True))
+        scores /= scores.sum(axis=1, keepdims=True)
+    return scores
 
 
 def _char_ranges(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

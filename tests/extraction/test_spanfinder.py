@@ -105,6 +105,22 @@ def test_disabling_restores_the_rule_output(convention: str) -> None:
             assert set(speaker.aliases) <= set(found.aliases)
 
 
+def test_batch_scores_equal_one_document_at_a_time(
+    finder: ReportedSpeechFinder, rules_only: QuoteExtractor, polnear_extractor: QuoteExtractor
+) -> None:
+    """The extractor scores a parse batch in one call; every number matches a call per document,
+    an empty document included, and so do the quotes."""
+    texts = [*TEXTS, "", (FIXTURES / "riyadh-talks.txt").read_text(encoding="utf-8")]
+    docs = list(rules_only.nlp.pipe(texts))
+    batched = finder.probabilities_many(docs)
+    assert len(batched) == len(docs)
+    for doc, scores in zip(docs, batched, strict=True):
+        assert scores.shape == (len(doc), len(finder.labels))
+        assert numpy.array_equal(scores, finder.probabilities(doc))
+    one_by_one = [polnear_extractor.extract(text) for text in texts]
+    assert list(polnear_extractor.extract_many(texts, batch_size=3)) == one_by_one
+
+
 def test_environment_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSDESK_LEARNED_SPANS", "0")
     assert get_extractor(convention="polnear").finder is None

@@ -29,6 +29,7 @@ class Command(FileCommand):
         parser.add_argument("--log-file", default=None, help="default: <work-dir>/train.log")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--max-epochs", type=int, default=None, help="default: the config's")
+        parser.add_argument("--max-steps", type=int, default=None, help="default: the config's")
         parser.add_argument("--limit", type=int, default=None, help="first N train articles (a smoke run)")
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument(
@@ -54,6 +55,7 @@ class Command(FileCommand):
                 work_dir,
                 seed=options["seed"],
                 max_epochs=options["max_epochs"],
+                max_steps=options["max_steps"],
                 limit=options["limit"],
                 threads=options["threads"],
                 log_path=table_file,
