@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from quotes.stance import StanceInput, get_model, train_head
-from quotes.stance.training import CV_MIN_LABELS, L2_FALLBACK, L2_GRID, choose_l2, fit_adapter
+from quotes.stance.training import ADAPTER_L2, fit_adapter
 
 # A made-up local topic where the labels are only learnable from the corrections themselves.
 TOPIC = "the Project Zephyr proposal"
@@ -112,7 +112,7 @@ def test_uncertainty_order_puts_the_least_sure_first_and_spreads_speakers_and_ar
     assert uncertainty_order(probabilities, [("", "")] * 5) == [1, 2, 4, 3, 0]
 
 
-# Twelve labels (enough for the cross-validated choice of the pull toward the base).
+# Twelve labels, two kinds.
 MORE_AGAINST = TRAIN_AGAINST + ["Zephyr is exactly what our schools need.", "Let us vote yes on Zephyr."]
 NONE = ["The weather was mild on Sunday.", "The ferry leaves at nine.", "The council meets on Tuesday.",
         "Tickets go on sale in May."]
@@ -124,20 +124,17 @@ def _twelve() -> list:
     ]
 
 
-def test_cross_validated_head_moves_held_out_quotes_and_ignores_the_labels_order(stance_model) -> None:
+def test_head_moves_held_out_quotes_ignores_the_labels_order_and_stays_batch_invariant(stance_model) -> None:
     import torch
 
     examples = _twelve()
-    assert len(examples) >= CV_MIN_LABELS
     head = train_head(examples, base=stance_model, topic=TOPIC)
-    assert head.l2 in L2_GRID
+    assert head.l2 == ADAPTER_L2
     adapted = head.apply(stance_model)
     before, after = _against(stance_model, HELD_OUT), _against(adapted, HELD_OUT)
     assert sum(after) / len(after) > sum(before) / len(before) + 0.2, (before, after)
-    # The folds come from each quote's own text: the same labels in another order choose the same
-    # pull and fit the same head (up to the float rounding of sums taken in another order).
+    # The same labels in another order fit the same head (up to the rounding of sums taken in another order).
     again = train_head(list(reversed(examples)), base=stance_model, topic=TOPIC)
-    assert again.l2 == head.l2
     for key, tensor in head.adapter_state.items():
         assert torch.allclose(tensor, again.adapter_state[key], rtol=1e-3, atol=1e-6), key
     # Still batch-invariant with a head: a quote's scores are the same alone and inside a batch.
@@ -147,25 +144,6 @@ def test_cross_validated_head_moves_held_out_quotes_and_ignores_the_labels_order
         alone = adapted.predict([item])[0]
         assert alone.label == result.label
         assert alone.scores == pytest.approx(result.scores, abs=1e-6)
-
-
-def test_choose_l2_follows_the_held_out_loss() -> None:
-    import torch
-
-    generator = torch.Generator().manual_seed(0)
-    n, dim = 30, 16
-    features = torch.randn((n, dim), generator=generator)
-    base_logits = torch.zeros((n, 4))
-    folds = [i % 5 for i in range(n)]
-    # Labels that one feature decides: a light pull toward the base fits them best.
-    learnable = ["favor" if x > 0 else "against" for x in features[:, 0].tolist()]
-    assert choose_l2(features, base_logits, learnable, folds)[0] == min(L2_GRID)
-    # Labels that no feature decides: the strongest pull (closest to the base) does best.
-    noise = ["favor" if i % 2 else "against" for i in range(n)]
-    chosen, losses = choose_l2(features, base_logits, noise, folds)
-    assert chosen == max(L2_GRID) and set(losses) == set(L2_GRID)
-    # Too few labels to cross-validate: the fallback.
-    assert choose_l2(features[:5], base_logits[:5], learnable[:5], folds[:5]) == (L2_FALLBACK, {})
 
 
 def test_fit_adapter_starts_from_the_base_and_folds_the_standardisation() -> None:
