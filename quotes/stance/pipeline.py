@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+import statistics
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -356,7 +357,18 @@ def corrections_experiment(
             "train_head_seconds_max": max(seconds),
             "n_rest": len(examples) - n_labels,
             "draws": len(zero),
+            "gain_per_draw": [a - z for a, z in zip(adapted, zero, strict=True)],
         }
     gains = [v["gain"] for v in per_topic.values()]
+    # The mean gain over topics of each draw, and its spread (sd over draws; 0 for one draw).
+    n_draws = min((v["draws"] for v in per_topic.values()), default=0)
+    per_draw = [sum(v["gain_per_draw"][d] for v in per_topic.values()) / len(per_topic) for d in range(n_draws)]
+    spread = statistics.stdev(per_draw) if len(per_draw) > 1 else 0.0
+
+    def mean_of(key: str) -> float:
+        return sum(v[key] for v in per_topic.values()) / len(per_topic) if per_topic else 0.0
+
     return {"per_topic": per_topic, "mean_gain": sum(gains) / len(gains) if gains else 0.0, "n_labels": n_labels,
-            "strategy": strategy}
+            "strategy": strategy, "mean_gain_per_draw": per_draw, "gain_sd_over_draws": spread,
+            "mean_zero_shot_macro_f1": mean_of("zero_shot_macro_f1"),
+            "mean_adapted_macro_f1": mean_of("adapted_macro_f1")}

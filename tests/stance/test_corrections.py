@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from quotes.stance import StanceInput, get_model, train_head
+from quotes.stance.training import ADAPTER_L2, fit_adapter
 
 # A made-up local topic where the labels are only learnable from the corrections themselves.
 TOPIC = "the Project Zephyr proposal"
@@ -109,3 +110,50 @@ def test_uncertainty_order_puts_the_least_sure_first_and_spreads_speakers_and_ar
     # 1 is the least sure; 2 (same speaker) and 4 (same article) wait for the second pass.
     assert uncertainty_order(probabilities, groups) == [1, 3, 0, 2, 4]
     assert uncertainty_order(probabilities, [("", "")] * 5) == [1, 2, 4, 3, 0]
+
+
+# Twelve labels, two kinds.
+MORE_AGAINST = TRAIN_AGAINST + ["Zephyr is exactly what our schools need.", "Let us vote yes on Zephyr."]
+NONE = ["The weather was mild on Sunday.", "The ferry leaves at nine.", "The council meets on Tuesday.",
+        "Tickets go on sale in May."]
+
+
+def _twelve() -> list:
+    return [(StanceInput(text=t, topic=TOPIC), "against") for t in MORE_AGAINST] + [
+        (StanceInput(text=t, topic=TOPIC), "none") for t in NONE
+    ]
+
+
+def test_head_moves_held_out_quotes_ignores_the_labels_order_and_stays_batch_invariant(stance_model) -> None:
+    import torch
+
+    examples = _twelve()
+    head = train_head(examples, base=stance_model, topic=TOPIC)
+    assert head.l2 == ADAPTER_L2
+    adapted = head.apply(stance_model)
+    before, after = _against(stance_model, HELD_OUT), _against(adapted, HELD_OUT)
+    assert sum(after) / len(after) > sum(before) / len(before) + 0.2, (before, after)
+    # The same labels in another order fit the same head (up to the rounding of sums taken in another order).
+    again = train_head(list(reversed(examples)), base=stance_model, topic=TOPIC)
+    for key, tensor in head.adapter_state.items():
+        assert torch.allclose(tensor, again.adapter_state[key], rtol=1e-3, atol=1e-6), key
+    # Still batch-invariant with a head: a quote's scores are the same alone and inside a batch.
+    items = [StanceInput(text=t, topic=TOPIC) for t in HELD_OUT + NONE]
+    together = adapted.predict(items, batch_size=3)
+    for item, result in zip(items, together, strict=True):
+        alone = adapted.predict([item])[0]
+        assert alone.label == result.label
+        assert alone.scores == pytest.approx(result.scores, abs=1e-6)
+
+
+def test_fit_adapter_starts_from_the_base_and_folds_the_standardisation() -> None:
+    import torch
+
+    generator = torch.Generator().manual_seed(1)
+    features = torch.randn((12, 8), generator=generator) * 5 + 3
+    base_logits = torch.randn((12, 4), generator=generator)
+    labels = ["favor", "against", "none"] * 4
+    weight, bias = fit_adapter(features, base_logits, labels, l2=1.0, steps=0)
+    assert weight.shape == (4, 8) and not weight.any() and not bias.any()  # no steps: the base model
+    weight, bias = fit_adapter(features, base_logits, labels, l2=1.0, steps=50)
+    assert weight.any()

@@ -24,6 +24,8 @@ class Command(FileCommand):
         parser.add_argument("--strategy", choices=("random", "uncertainty"), default="random",
                             help="which quotes get labelled: a random draw, or the least sure first "
                                  "(spread over speakers and articles; one draw)")
+        parser.add_argument("--topics", default="",
+                            help="only these topics: comma-separated topic_slug values (or topic texts) of the gold")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from quotes.stance.data import news_examples, news_rows
@@ -34,6 +36,8 @@ class Command(FileCommand):
         by_topic: dict[str, list] = defaultdict(list)
         groups: dict[str, list] = defaultdict(list)
         rows = news_rows(options["gold"], options["split"])
+        if wanted := {name.strip() for name in options["topics"].split(",") if name.strip()}:
+            rows = [row for row in rows if row.get("topic_slug") in wanted or row.get("topic") in wanted]
         for row, (item, label) in zip(rows, news_examples(rows), strict=True):
             by_topic[item.topic].append((item, label))
             groups[item.topic].append((item.speaker, str(row.get("article_id", ""))))
@@ -49,6 +53,8 @@ class Command(FileCommand):
                 f"{row['adapted_macro_f1']:>8.3f} {row['gain']:>+7.3f} {row['train_head_seconds_max']:>6.1f}"
             )
         draws = 1 if options["strategy"] == "uncertainty" else options["seeds"]
-        self.stdout.write(f"mean gain {report['mean_gain']:+.3f} with {options['labels']} labels "
-                          f"({options['strategy']}), {draws} draw(s), base {model.model_version}")
+        self.stdout.write(f"mean gain {report['mean_gain']:+.3f} ± {report['gain_sd_over_draws']:.3f} (sd over draws) "
+                          f"with {options['labels']} labels ({options['strategy']}), {draws} draw(s), "
+                          f"zero-shot {report['mean_zero_shot_macro_f1']:.3f} -> adapted "
+                          f"{report['mean_adapted_macro_f1']:.3f}, base {model.model_version}")
         self.stdout.write(dumps_last_line(dict(report, model_version=model.model_version, seeds=options["seeds"])))
