@@ -218,7 +218,7 @@ def clause_end(context: DocumentContext, start: int, end: int, is_cue: numpy.nda
     """The end (exclusive) of the decoded span ``[start, end)`` moved right to the end of its clause.
 
     The clause is the subtree of the span's content head: the span token highest in the parse (or,
-    when that is the subject of a verb after the span, that verb). The end moves right over its
+    when that hangs from a verb after the span that is not a cue, that verb). The end moves right over its
     subtree and stops before: the end of the sentence or the paragraph, a quote mark, closing
     punctuation (brackets, ';', ':', dashes, '.', '!', '?'), a token in another quote than the span's
     start, a cue word (the model's, or a reporting verb of the rules' lexicon), and a clause
@@ -233,12 +233,12 @@ def clause_end(context: DocumentContext, start: int, end: int, is_cue: numpy.nda
         return end
     if (
         head.pos_ not in ("VERB", "AUX")
-        and head.dep_ in ("nsubj", "nsubjpass")
         and head.head.i >= end
+        and head.head.pos_ in ("VERB", "AUX")
         and not is_cue[head.head.i]
         and not is_cue_token(head.head)
     ):
-        head = head.head  # 'the pier | could collapse ...': the clause is the verb's
+        head = head.head  # 'that the pier | could collapse ...': the clause is the verb's after the span
     limit = min(head.right_edge.i + 1, sentence_of(doc[end - 1]).end)
     if limit <= end:
         return end
@@ -272,14 +272,15 @@ def clause_end(context: DocumentContext, start: int, end: int, is_cue: numpy.nda
 
 
 def _content_head(doc, start: int, end: int) -> Token | None:
-    """The span token highest in the parse (fewest steps to the root; the first on a tie)."""
-    best, best_depth = None, None
+    """The span token highest in the parse (fewest steps to the root; on a tie a verb, else the first)."""
+    best, best_key = None, None
     for i in range(start, end):
         token, depth = doc[i], 0
         while token.head.i != token.i and depth <= len(doc):
             token, depth = token.head, depth + 1
-        if best_depth is None or depth < best_depth:
-            best, best_depth = doc[i], depth
+        key = (depth, doc[i].pos_ not in ("VERB", "AUX"))
+        if best_key is None or key < best_key:
+            best, best_key = doc[i], key
     return best
 
 

@@ -222,3 +222,33 @@ def test_a_span_ending_at_a_closing_quote_mark_stays() -> None:
     words = _words(context)
     start, end = words.index("the"), words.index("\u201d") + 1
     assert clause_end(context, start, end, _cues(context, "promise")) == end
+
+
+# 'that' is the object of the verb after the decoded span, level with its subject 'pier'
+PIER = "The port board gave a warning that the old pier would sink during a flood."
+PIER_ROWS = """
+The DET DT det 2
+port NOUN NN compound 2
+board NOUN NN nsubj 3
+gave VERB VBD ROOT 3
+a DET DT det 5
+warning NOUN NN dobj 3
+that PRON WDT dobj 11
+the DET DT det 9
+old ADJ JJ amod 9
+pier NOUN NN nsubj 11
+would AUX MD aux 11
+sink VERB VB acl 5
+during ADP IN prep 11
+a DET DT det 14
+flood NOUN NN pobj 12
+. PUNCT . punct 3
+"""
+
+
+def test_a_span_cut_before_its_verb_takes_the_verbs_clause() -> None:
+    context = hand_built(PIER, PIER_ROWS)
+    words = _words(context)
+    start, end = words.index("that"), words.index("would")
+    stop = clause_end(context, start, end, _cues(context, "warning"))
+    assert _text(context, start, stop) == "that the old pier would sink during a flood"
