@@ -218,16 +218,18 @@ def clause_end(context: DocumentContext, start: int, end: int, is_cue: numpy.nda
     """The end (exclusive) of the decoded span ``[start, end)`` moved right to the end of its clause.
 
     The clause is the subtree of the span's content head: the span token highest in the parse (or,
-    when that hangs from a verb after the span that is not a cue, that verb). The end moves right over its
-    subtree and stops before: the end of the sentence or the paragraph, a quote mark, closing
-    punctuation (brackets, ';', ':', dashes, '.', '!', '?'), a token in another quote than the span's
-    start, a cue word (the model's, or a reporting verb of the rules' lexicon), and a clause
-    hanging from the head that holds a cue of its own ('..., and the mayor said ...'). A span
-    already ending at such a mark stays as it is. It never moves left; the trailing coordinator
-    before a stop ('and', 'but') is left out."""
+    when that hangs from a verb after the span that is not a cue, that verb). The end moves right
+    over its subtree and stops before: the end of the sentence or the paragraph, a quote mark,
+    closing punctuation (brackets, ';', ':', dashes, '.', '!', '?'), a cue word (the model's, or a
+    reporting verb of the rules' lexicon), and a clause hanging from the head that holds a cue of
+    its own ('..., and the mayor said ...'). A span already ending at such a mark, or holding a
+    quoted phrase (a mixed quote: its marks set its bounds), stays as it is. It never moves left;
+    the trailing coordinator before a stop ('and', 'but') is left out."""
     doc = context.doc
     if end <= start or end >= len(doc) or doc[end - 1].text in _EXTENSION_STOPS:
         return end  # a span that already ends at a quote mark or closing punctuation stays
+    if any(context.in_quote[i] >= 0 for i in range(start, end)):
+        return end  # a clause holding a quoted phrase is a mixed quote: its quote marks set its bounds
     head = _content_head(doc, start, end)
     if head is None:
         return end

@@ -252,3 +252,11 @@ def test_a_span_cut_before_its_verb_takes_the_verbs_clause() -> None:
     start, end = words.index("that"), words.index("would")
     stop = clause_end(context, start, end, _cues(context, "warning"))
     assert _text(context, start, stop) == "that the old pier would sink during a flood"
+
+
+def test_a_span_holding_a_quoted_phrase_stays() -> None:
+    """A mixed quote: its quote marks, not the parse, set where it ends."""
+    context = hand_built(SOON, SOON_ROWS)
+    words = _words(context)
+    start, end = words.index("the"), words.index("new")
+    assert clause_end(context, start, end, _cues(context, "promise")) == end
