@@ -45,14 +45,14 @@ MODEL_ENV_VARIABLE = "NEWSDESK_LEARNED_SPANS_MODEL"
 
 # Decoding thresholds, chosen on PolNeAR dev (see the model card); the model is trained on train only.
 MIN_OPEN = 0.3  # probability that a token opens reported content
-MIN_INSIDE = 0.3  # a span runs while tokens are inside content with this probability
+MIN_INSIDE = 0.2  # a span runs while tokens are inside content with this probability
 MIN_CUE = 0.5  # a token is a cue word
-MIN_CONFIDENCE = 0.4  # spans below this are not proposed
+MIN_CONFIDENCE = 0.5  # spans below this are not proposed
 MAX_OVERLAP_WITH_RULES = 0.3  # word overlap with a rule attribution above which the rules have it
 MIN_TOKENS = 3
 # Decoding: extend each decoded span's end to the right edge of its clause in the parse (see
 # ``clause_end``). A decoding change of its own, measured on and off on PolNeAR dev (model card).
-EXTEND_TO_CLAUSE_END = False
+EXTEND_TO_CLAUSE_END = True
 _DOUBLE_MARKS = '\u201c\u201d"'
 _CUE_POS = ("VERB", "AUX", "NOUN", "PROPN")
 _AGENT_PREPOSITIONS = ("by", "from", "of")
