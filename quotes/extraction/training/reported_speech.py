@@ -148,7 +148,7 @@ def train(
     max_epochs: int | None = None,
     max_steps: int | None = None,
     limit: int | None = None,
-    threads: int = 2,
+    threads: int = 1,
     overrides: dict | None = None,
     log_path: str | Path | None = None,
 ) -> dict:

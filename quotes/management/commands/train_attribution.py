@@ -31,7 +31,9 @@ class Command(FileCommand):
         parser.add_argument("--max-epochs", type=int, default=None, help="default: the config's")
         parser.add_argument("--max-steps", type=int, default=None, help="default: the config's")
         parser.add_argument("--limit", type=int, default=None, help="first N train articles (a smoke run)")
-        parser.add_argument("--threads", type=int, default=2)
+        parser.add_argument(
+            "--threads", type=int, default=1, help="torch threads; 1 rebuilds the shipped tagger bit for bit"
+        )
         parser.add_argument(
             "--eval-gold", default="", help="PolNeAR dev JSONL: score the engine before/after (never test)"
         )
