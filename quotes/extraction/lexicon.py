@@ -123,6 +123,25 @@ RANK_WORDS = frozenset(
 CLERGY_WORDS = frozenset("father fr. reverend rabbi imam bishop archbishop cardinal pastor".split())
 TITLE_WORDS = TITLE_WORDS | RANK_WORDS | CLERGY_WORDS
 
+# One form per title, so a description finds the person the article titled ('the governor' ->
+# 'Gov. Chris Roe', 'the congresswoman' -> 'Rep. Ann Roe').
+TITLE_FORMS = {
+    "gov": "governor", "gov.": "governor", "sen": "senator", "sen.": "senator", "rep": "representative",
+    "rep.": "representative", "congressman": "representative", "congresswoman": "representative",
+    "gen": "general", "gen.": "general", "lt.": "lieutenant", "sgt.": "sergeant", "cpl.": "corporal",
+    "maj.": "major", "cmdr.": "commander", "col.": "colonel", "capt.": "captain", "adm.": "admiral",
+    "prof.": "professor", "prof": "professor", "rev.": "reverend", "fr.": "father",
+    "spokeswoman": "spokesman", "spokesperson": "spokesman", "chairwoman": "chairman", "chair": "chairman",
+}
+# Titles a definite description can stand for once the article has named their holder ('the minister').
+DESCRIPTION_TITLES = frozenset(
+    """
+    senator representative congressman congresswoman governor president minister secretary chancellor
+    ambassador mayor spokesman spokeswoman spokesperson chairman chairwoman commissioner envoy judge
+    justice director
+    """.split()
+) | RANK_WORDS | CLERGY_WORDS
+
 # Forms of address before a name: they tell gender, never a role.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss mx mx. dr dr. sir dame".split())
 

@@ -60,7 +60,9 @@ class PronounResolver:
         # the person quoted just before usually goes on talking ('"…," Roe said. […] "…," she added.')
         for sentence in sentences[:_SPEAKER_LOOKBACK_SENTENCES]:
             mentions = self._compatible_mentions(sentence, pronoun, gender)
-            speakers = [m for m in mentions if m[0] in self.registry.speaker_positions]
+            speakers = [
+                m for m in mentions if m[0] in self.registry.speaker_positions and _in_main_clause(doc[m[0]])
+            ]
             if speakers:
                 return self._pronoun_result(speakers[-1][1], pronoun)
         fallback: str | None = None
@@ -75,7 +77,9 @@ class PronounResolver:
             if chained is not None:
                 return self._pronoun_result(chained.name, pronoun, chained.registrations)
             if subjects:
-                return self._pronoun_result(subjects[-1][1], pronoun)
+                # 'Roe, a delegate, urged Poe to focus on …': the main clause's subject beats one inside it
+                main = [m for m in subjects if _in_main_clause(doc[m[0]])]
+                return self._pronoun_result((main or subjects)[-1][1], pronoun)
             if in_sentence and fallback is None:
                 fallback = in_sentence[-1][1]
             if fallback is not None and distance >= _SUBJECT_LOOKBACK_SENTENCES:
@@ -142,6 +146,14 @@ class PronounResolver:
                 kind = nominal_kind(token, token.ent_type_ in ORG_LABELS)
                 return ResolvedSpeaker(text, pronoun.text, "", False, CONFIDENCE_NOMINAL, kind=kind)
         return None
+
+
+def _in_main_clause(token: Token) -> bool:
+    """The token's clause is its sentence's main clause (or one joined to it by 'and')."""
+    verb = token.head.head if token.dep_ == "appos" else token.head
+    while verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 def _is_subject(token: Token) -> bool:

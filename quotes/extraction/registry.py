@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from .context import DocumentContext
-from .lexicon import ORGANISATION_WORDS, TITLE_WORDS
+from .lexicon import ORGANISATION_WORDS, TITLE_FORMS, TITLE_WORDS
 from .names import (
     clean_name_tokens,
     gender_of,
@@ -210,6 +210,20 @@ class PeopleRegistry:
             name for name in self.people if " " in name and name.split()[0].lower() == lower
         ]
         return matching[0] if len(matching) == 1 else None
+
+    def person_titled(self, words: list[str], position: int) -> str | None:
+        """The person last mentioned before ``position`` whose role carries every one of ``words``
+        ('the governor' after 'Gov. Chris Roe', 'the foreign minister' after 'Foreign Minister Ann
+        Roe', never 'the French president' after 'President Roe'); None when nobody named before does."""
+        wanted = {TITLE_FORMS.get(word, word) for word in words}
+        holder = None
+        for index, name in self.person_mentions:
+            if index >= position:
+                break
+            role_words = {TITLE_FORMS.get(w, w) for w in self.people[name].role.lower().split()}
+            if self.in_quote[index] < 0 and wanted <= role_words:
+                holder = name
+        return holder
 
     def person_for_span(self, start: int, end: int) -> tuple[str, list[Token]] | None:
         """Canonical person named inside token range [start, end), with the title tokens before it."""

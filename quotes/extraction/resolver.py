@@ -15,6 +15,7 @@ from spacy.tokens import Token
 
 from .context import DocumentContext
 from .lexicon import (
+    DESCRIPTION_TITLES,
     FEMALE_PRONOUNS,
     HONORIFICS,
     MALE_PRONOUNS,
@@ -42,8 +43,10 @@ CONFIDENCE_SURNAME = 0.85
 class SpeakerResolver:
     """Resolves the speaker tokens of one document to canonical speakers."""
 
-    def __init__(self, context: DocumentContext) -> None:
+    def __init__(self, context: DocumentContext, titled_descriptions: bool = True) -> None:
+        """``titled_descriptions``: 'the minister' resolves to the person the article titled so."""
         self.context = context
+        self.titled_descriptions = titled_descriptions
         self.doc = context.doc
         self.in_quote = context.in_quote
         self.registry = PeopleRegistry(context)
@@ -169,6 +172,9 @@ class SpeakerResolver:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
                 return replace(resolved, registrations=(*resolved.registrations, described))
+        titled = self._person_titled(head) if self.titled_descriptions else None
+        if titled is not None:
+            return titled
         org = next(
             (e for e in self.registry.entities if e.label_ in ORG_LABELS and e.start < end and e.end > start), None
         )
@@ -179,6 +185,22 @@ class SpeakerResolver:
             return None
         kind = nominal_kind(head, org is not None)
         return ResolvedSpeaker(name, mention_text, "", is_person, CONFIDENCE_NOMINAL, kind=kind)
+
+    def _person_titled(self, head: Token) -> ResolvedSpeaker | None:
+        """'the minister', 'the former governor': the person the article named with that title before."""
+        if head.pos_ != "NOUN" or head.lower_ not in DESCRIPTION_TITLES:
+            return None
+        lefts = list(head.lefts)
+        if not any(child.dep_ == "det" and child.lower_ == "the" for child in lefts):
+            return None
+        modifiers = [child.lower_ for child in lefts if child.dep_ in ("amod", "compound", "nmod")]
+        canonical = self.registry.person_titled([*modifiers, head.lower_], head.i)
+        if canonical is None:
+            return None
+        mention = self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text
+        registration = Registration(canonical, alias=mention, speaker_position=head.i)
+        entry = self.registry.people[canonical]
+        return ResolvedSpeaker(canonical, mention, entry.role, True, CONFIDENCE_NOMINAL, (registration,))
 
     def _person_known_as(self, token: Token) -> ResolvedSpeaker | None:
         """The person the article says goes by the name ``token`` elsewhere: the word hangs from

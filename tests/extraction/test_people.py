@@ -241,3 +241,44 @@ def test_a_call_sign_the_article_gave_a_named_person_is_that_person(extractor: Q
         "move before dawn,” said the sergeant, who asked to be identified only by his call sign, Viking."
     )
     assert speakers_of(extractor, text) == ["Andrii Koval"]
+
+
+def test_a_titled_description_is_the_person_the_article_gave_that_title(extractor: QuoteExtractor) -> None:
+    text = (
+        "Interior Minister Halvard Brekke toured the flooded valley on Tuesday. The rain had stopped. "
+        "“Every family will be housed before winter,” the minister told reporters. "
+        "Gov. Elsa Lindqvist stayed in the capital. “The budget is ready,” the governor said."
+    )
+    extraction = extractor.extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == ["Halvard Brekke", "Elsa Lindqvist"]
+    assert extraction.speakers["Halvard Brekke"].kind == "person"
+
+
+def test_a_titled_description_whose_words_no_named_role_carries_stays_a_description(
+    extractor: QuoteExtractor,
+) -> None:
+    text = (
+        "President Odile Marchetti opened the summit. "
+        "“We will not sign,” the Finnish president said. “Maybe next year,” the former mayor said."
+    )
+    assert speakers_of(extractor, text) == ["the Finnish president", "the former mayor"]
+
+
+def test_a_pronoun_after_a_described_subject_named_in_apposition_is_not_a_name_in_her_clause(
+    extractor: QuoteExtractor,
+) -> None:
+    # the last subject in that sentence is Ms. Holt's, inside the clause hanging from the main verb
+    text = (
+        "One delegate, county treasurer Marit Solberg, urged the committee to let Ingrid Holt finish her term. "
+        "“We need a calm end to this fight,” she said."
+    )
+    assert speakers_of(extractor, text)[-1] == "Marit Solberg"
+
+
+def test_polnear_keeps_a_titled_description_as_its_source(polnear_extractor: QuoteExtractor) -> None:
+    # PolNeAR annotates the description itself as the source
+    text = (
+        "Interior Minister Halvard Brekke toured the flooded valley on Tuesday. The rain had stopped. "
+        "“Every family will be housed before winter,” the minister told reporters."
+    )
+    assert speakers_of(polnear_extractor, text) == ["the minister"]
