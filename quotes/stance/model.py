@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .relation import speaks_for_self
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
 
@@ -438,6 +440,9 @@ class StanceModel:
     # Added to the inner logits (favor, against, neutral, off_topic): the prior shift the artifact's
     # training fitted on the real-news dev split (the members under-call a side on real news).
     class_bias: tuple[float, ...] = ()
+    # Added to the inner logits of a quote whose speaker is the topic's own person (relation.py),
+    # fitted on the real-news dev split after the class bias: the members call their attacks on rivals against.
+    self_bias: tuple[float, ...] = ()
 
     @property
     def members(self) -> tuple[tuple[Any, Any], ...]:
@@ -460,7 +465,12 @@ class StanceModel:
             votes = [torch.log_softmax(head(states), dim=-1)
                      for (_, head), states in zip(self.members, pooled, strict=True)]
             logits = torch.stack(votes).mean(0) + self.relevance_shift(items)
-            return logits + torch.tensor(self.class_bias) if self.class_bias else logits
+            if self.class_bias:
+                logits = logits + torch.tensor(self.class_bias)
+            if self.self_bias:
+                own = torch.tensor([[float(speaks_for_self(item.speaker, item.topic))] for item in items])
+                logits = logits + own * torch.tensor(self.self_bias)
+            return logits
 
     def features(
         self, items: Sequence[StanceInput], batch_size: int = 32, with_adapter_layers: bool = False
@@ -639,6 +649,7 @@ def _load_base(artifact_path: Path, quantize: bool) -> StanceModel:
         relevance=relevance,
         ensemble=tuple((member_encoder, member_head) for member_encoder, member_head, _ in others),
         class_bias=tuple(float(b) for b in artifact.get("class_bias", ())),
+        self_bias=tuple(float(b) for b in artifact.get("self_bias", ())),
     )
 
 

@@ -24,7 +24,14 @@ from .data import (
     public_rows,
 )
 from .model import DEFAULT_ARTIFACT
-from .training import BaseTrainingConfig, fit_class_bias, fit_relevance, save_base_artifact, train_member
+from .training import (
+    BaseTrainingConfig,
+    fit_class_bias,
+    fit_relevance,
+    fit_self_bias,
+    save_base_artifact,
+    train_member,
+)
 
 log = logging.getLogger(__name__)
 
@@ -209,12 +216,16 @@ def train_shipped_artifact(
                               checkpoint=checkpoints / f"{name}-{k}.ckpt" if checkpoints else None)
         members.append(dict(member, metadata=dict(member["metadata"], **member_info)))
     path = save_base_artifact(members, output_path, relevance, metadata={"recipe": recipe})
-    bias = None
+    bias = own_bias = None
     dev_path = Path(real_news_dir) / "dev.jsonl" if recipe == "real-news" and real_news_dir else None
     if dev_path and dev_path.exists():
-        bias = class_bias_on(path, news_examples(news_rows(dev_path)))
+        dev = news_examples(news_rows(dev_path))
+        bias = class_bias_on(path, dev)
         path = save_base_artifact(members, output_path, relevance, metadata={"recipe": recipe}, class_bias=bias)
-    return dict(info, **nli_info, output=str(path), members=len(members), class_bias=bias,
+        own_bias = self_bias_on(path, dev)
+        path = save_base_artifact(members, output_path, relevance, metadata={"recipe": recipe}, class_bias=bias,
+                                  self_bias=own_bias)
+    return dict(info, **nli_info, output=str(path), members=len(members), class_bias=bias, self_bias=own_bias,
                 seconds=round(time.monotonic() - started, 1), bytes=path.stat().st_size)
 
 
@@ -230,6 +241,24 @@ def class_bias_on(artifact_path: str | Path, examples: Sequence[Example]) -> tup
     log_probabilities = torch.log(model.predict_proba([item for item, _ in examples]))
     bias = fit_class_bias(log_probabilities, [outer(label) for _, label in examples])
     log.info("class bias on %d dev items: %s", len(examples), bias)
+    return bias
+
+
+def self_bias_on(artifact_path: str | Path, examples: Sequence[Example]) -> tuple[float, ...]:
+    """The bias for quotes whose speaker is the topic's own person (relation.speaks_for_self), fitted
+    on `examples` (the real-news dev split) for the artifact as it serves, class bias included."""
+    import torch
+
+    from .evaluation import outer
+    from .model import load_base_uncached
+    from .relation import speaks_for_self
+
+    model = load_base_uncached(artifact_path)
+    items = [item for item, _ in examples]
+    log_probabilities = torch.log(model.predict_proba(items))
+    own = [speaks_for_self(item.speaker, item.topic) for item in items]
+    bias = fit_self_bias(log_probabilities, [outer(label) for _, label in examples], own)
+    log.info("self bias on %d dev items (%d where the topic's person speaks): %s", len(items), sum(own), bias)
     return bias
 
 

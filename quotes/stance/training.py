@@ -267,9 +267,10 @@ def save_base_artifact(
     relevance: dict[str, dict[str, float]] | None = None,
     metadata: dict[str, Any] | None = None,
     class_bias: Sequence[float] | None = None,
+    self_bias: Sequence[float] | None = None,
 ) -> Path:
-    """Write the members (their votes are averaged), the relevance expert's calibration and the class
-    bias (see fit_class_bias) as one file."""
+    """Write the members (their votes are averaged), the relevance expert's calibration, the class
+    bias (see fit_class_bias) and the bias for a topic's own person speaking (fit_self_bias) as one file."""
     import torch
 
     artifact = {
@@ -278,6 +279,7 @@ def save_base_artifact(
         "members": list(members),
         **({"relevance": relevance} if relevance else {}),
         **({"class_bias": [float(b) for b in class_bias]} if class_bias else {}),
+        **({"self_bias": [float(b) for b in self_bias]} if self_bias else {}),
         "metadata": dict(metadata or {}, n_members=len(members)),
     }
     output_path = Path(output_path)
@@ -292,23 +294,42 @@ CLASS_BIAS_GRID = tuple(round(0.1 * step, 1) for step in range(-5, 21))
 
 
 def fit_class_bias(
-    log_probabilities: Any, gold: Sequence[str], grid: Sequence[float] = CLASS_BIAS_GRID
+    log_probabilities: Any, gold: Sequence[str], grid: Sequence[float] = CLASS_BIAS_GRID, rows: Any = None
 ) -> tuple[float, float, float, float]:
     """The shift of the favor and against logits (neutral, off_topic stay 0) that maximises macro-F1
     of `gold` (outer labels) over the grid; among equals the smallest shift, so the fit is deterministic.
-    log_probabilities: the model's inner log-probabilities (n x 4) on a dev split."""
+    log_probabilities: the model's inner log-probabilities (n x 4) on a dev split; `rows` (n x 1 of
+    0/1): shift only those rows (default: all)."""
     import torch
 
     from .evaluation import f1_scores
     from .model import inner_to_result
 
+    weight = torch.ones((len(log_probabilities), 1)) if rows is None else rows
+
     def macro_f1(bias: tuple[float, float]) -> float:
-        shifted = torch.softmax(log_probabilities + torch.tensor([bias[0], bias[1], 0.0, 0.0]), dim=-1)
+        shift = weight * torch.tensor([bias[0], bias[1], 0.0, 0.0])
+        shifted = torch.softmax(log_probabilities + shift, dim=-1)
         return f1_scores(list(gold), [inner_to_result(row.tolist()).label for row in shifted])["macro_f1"]
 
     candidates = sorted(((f, a) for f in grid for a in grid), key=lambda b: (abs(b[0]) + abs(b[1]), b))
     best = max(candidates, key=macro_f1)  # max keeps the first (smallest) of equal scores
     return (best[0], best[1], 0.0, 0.0)
+
+
+SELF_BIAS_GRID = tuple(round(0.5 * step, 1) for step in range(-8, 9))
+
+
+def fit_self_bias(
+    log_probabilities: Any, gold: Sequence[str], own: Sequence[bool], grid: Sequence[float] = SELF_BIAS_GRID
+) -> tuple[float, float, float, float]:
+    """The shift of the favor and against logits of the rows where the topic's own person speaks
+    (`own`) that maximises macro-F1 of `gold` over all rows; among equals the smallest, as fit_class_bias.
+    log_probabilities: inner log-probabilities (n x 4) with the class bias already in."""
+    import torch
+
+    rows = torch.tensor([[float(flag)] for flag in own])
+    return fit_class_bias(log_probabilities, gold, grid, rows=rows)
 
 
 # --------------------------------------------------------------------------- relevance
