@@ -89,7 +89,8 @@ def test_the_artifacts_self_bias_shifts_exactly_the_quotes_of_the_topics_person(
     plain = torch.log(plain_model.predict_proba(ITEMS))
     biased = torch.log(biased_model.predict_proba(ITEMS))
     shift = (biased - plain) - (biased - plain)[:, 2:3]  # log-probabilities differ by a constant per row
-    expected = torch.tensor([[6.0 - shipped[0], -shipped[1], 0.0, 0.0], [0.0] * 4, [6.0 - shipped[0], -shipped[1], 0.0, 0.0]])
+    own_shift = [6.0 - shipped[0], -shipped[1], 0.0, 0.0]
+    expected = torch.tensor([own_shift, [0.0] * 4, own_shift])
     assert torch.allclose(shift, expected, atol=1e-4)
     together = biased_model.predict(ITEMS)
     assert [together[0].label, together[2].label] == ["favor", "favor"]
