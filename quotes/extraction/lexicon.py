@@ -138,9 +138,11 @@ DESCRIPTION_TITLES = frozenset(
     """
     senator representative congressman congresswoman governor president minister secretary chancellor
     ambassador mayor spokesman spokeswoman spokesperson chairman chairwoman commissioner envoy judge
-    justice director
+    justice director leader
     """.split()
 ) | RANK_WORDS | CLERGY_WORDS
+# 'the Estonian leader': whoever leads, under any of these titles
+LEADER_TITLES = frozenset("president prime premier chancellor king queen emir sultan leader".split())
 
 # Forms of address before a name: they tell gender, never a role.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss mx mx. dr dr. sir dame".split())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from .context import DocumentContext
-from .lexicon import ORGANISATION_WORDS, TITLE_FORMS, TITLE_WORDS
+from .lexicon import LEADER_TITLES, ORGANISATION_WORDS, TITLE_FORMS, TITLE_WORDS
 from .names import (
     clean_name_tokens,
     gender_of,
@@ -211,17 +211,19 @@ class PeopleRegistry:
         ]
         return matching[0] if len(matching) == 1 else None
 
-    def person_titled(self, words: list[str], position: int) -> str | None:
-        """The person last mentioned before ``position`` whose role carries every one of ``words``
-        ('the governor' after 'Gov. Chris Roe', 'the foreign minister' after 'Foreign Minister Ann
-        Roe', never 'the French president' after 'President Roe'); None when nobody named before does."""
-        wanted = {TITLE_FORMS.get(word, word) for word in words}
+    def person_titled(self, title: str, modifiers: list[str], position: int) -> str | None:
+        """The person last mentioned before ``position`` whose role carries ``title`` and every one of
+        ``modifiers`` ('the governor' after 'Gov. Chris Roe', 'the foreign minister' after 'Foreign
+        Minister Ann Roe', 'the Estonian leader' after 'Estonian President Ann Roe', never 'the French
+        president' after 'President Roe'); None when nobody named before does."""
+        titles = LEADER_TITLES if title == "leader" else {TITLE_FORMS.get(title, title)}
+        wanted = {TITLE_FORMS.get(word, word) for word in modifiers}
         holder = None
         for index, name in self.person_mentions:
             if index >= position:
                 break
             role_words = {TITLE_FORMS.get(w, w) for w in self.people[name].role.lower().split()}
-            if self.in_quote[index] < 0 and wanted <= role_words:
+            if self.in_quote[index] < 0 and wanted <= role_words and role_words & titles:
                 holder = name
         return holder
 

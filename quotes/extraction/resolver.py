@@ -194,7 +194,7 @@ class SpeakerResolver:
         if not any(child.dep_ == "det" and child.lower_ == "the" for child in lefts):
             return None
         modifiers = [child.lower_ for child in lefts if child.dep_ in ("amod", "compound", "nmod")]
-        canonical = self.registry.person_titled([*modifiers, head.lower_], head.i)
+        canonical = self.registry.person_titled(head.lower_, modifiers, head.i)
         if canonical is None:
             return None
         mention = self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text

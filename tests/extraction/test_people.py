@@ -247,10 +247,11 @@ def test_a_titled_description_is_the_person_the_article_gave_that_title(extracto
     text = (
         "Interior Minister Halvard Brekke toured the flooded valley on Tuesday. The rain had stopped. "
         "“Every family will be housed before winter,” the minister told reporters. "
-        "Gov. Elsa Lindqvist stayed in the capital. “The budget is ready,” the governor said."
+        "Gov. Elsa Lindqvist stayed in the capital. “The budget is ready,” the governor said. "
+        "Latvian Prime Minister Ivars Kalnins was blunter. “Nobody asked us,” the Latvian leader said."
     )
     extraction = extractor.extract(text)
-    assert [quote.speaker for quote in extraction.quotes] == ["Halvard Brekke", "Elsa Lindqvist"]
+    assert [quote.speaker for quote in extraction.quotes] == ["Halvard Brekke", "Elsa Lindqvist", "Ivars Kalnins"]
     assert extraction.speakers["Halvard Brekke"].kind == "person"
 
 
