@@ -195,3 +195,14 @@ ORGANISATION_WORDS = frozenset(
     hospital city county state republic states nations kingdom airlines motors reuters
     """.split()
 )
+
+# Common nouns that name a person speaking ("an official said", "a spokeswoman for …")
+PERSON_NOUNS = frozenset(
+    """
+    official officials spokesman spokeswoman spokesperson aide aides adviser advisers advisor
+    source sources person people man woman resident residents voter voters expert experts
+    analyst analysts lawmaker lawmakers senator candidate critic critics supporter supporters
+    leader leaders officer officers member members friend friends president director strategist
+    strategists
+    """.split()
+)

@@ -16,6 +16,7 @@ from .lexicon import (
     HONORIFICS,
     MALE_TITLES,
     ORGANISATION_WORDS,
+    PERSON_NOUNS,
     PERSON_TITLE_WORDS,
     TITLE_WORDS,
 )
@@ -100,6 +101,7 @@ def name_like_spans(doc: Doc) -> list[Span]:
             or cue_subject
             or _names_a_described_person(words)
             or _full_name_as_subject(words)
+            or _full_name_described_after(words)
         ):
             spans.append(Span(doc, start, end, label="PERSON"))
         elif len(words) == 1 and (titled or cue_subject or _first_name_of_a_described_person(words)):
@@ -223,6 +225,17 @@ def _full_name_as_subject(words: Span) -> bool:
     """'Pedro Alves spoke briefly': a first name the names resource knows and a surname, as the
     subject of a clause, name a person (the learned lexicon has not seen every first name)."""
     return len(words) == 2 and words[-1].dep_ in ("nsubj", "nsubjpass") and _resource_gender(words[0].text) != ""
+
+
+def _full_name_described_after(words: Span) -> bool:
+    """'According to Marta Nowak, a spokeswoman for …': a first name the names resource knows and a
+    surname, with a person noun in apposition after them, name a person."""
+    last = words[-1]
+    return (
+        2 <= len(words) <= 3
+        and _resource_gender(words[0].text) != ""
+        and any(child.dep_ == "appos" and child.lower_ in PERSON_NOUNS | TITLE_WORDS for child in last.rights)
+    )
 
 
 def _first_name_of_a_described_person(words: Span) -> bool:

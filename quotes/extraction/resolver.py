@@ -20,6 +20,7 @@ from .lexicon import (
     HONORIFICS,
     MALE_PRONOUNS,
     ORGANISATION_WORDS,
+    PERSON_NOUNS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
@@ -29,7 +30,7 @@ from .pronouns import CONFIDENCE_NOMINAL, ORG_LABELS, PronounResolver
 from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
 from .results import ORGANISATION
 from .sentences import sentence_of
-from .subjects import PERSON_NOUNS, closed_apposition, issued_document, subject_of_cue
+from .subjects import closed_apposition, issued_document, subject_of_cue
 
 # Nouns naming a poll: a share of its respondents ("61 percent of voters said") speaks through it
 _POLL_WORDS = frozenset({"poll", "polls", "survey", "surveys"})

@@ -9,20 +9,11 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from .context import DocumentContext
-from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, RELATIVE_PRONOUNS
+from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, PERSON_NOUNS, RELATIVE_PRONOUNS
 from .names import noun_phrase_bounds
 from .sentences import sentence_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-PERSON_NOUNS = frozenset(
-    """
-    official officials spokesman spokeswoman spokesperson aide aides adviser advisers advisor
-    source sources person people man woman resident residents voter voters expert experts
-    analyst analysts lawmaker lawmakers senator candidate critic critics supporter supporters
-    leader leaders officer officers member members friend friends president director strategist
-    strategists
-    """.split()
-)
 
 
 # Verbs that put out a document: "issued a statement saying …" is said by the issuer.

@@ -283,3 +283,11 @@ def test_polnear_keeps_a_titled_description_as_its_source(polnear_extractor: Quo
         "“Every family will be housed before winter,” the minister told reporters."
     )
     assert speakers_of(polnear_extractor, text) == ["the minister"]
+
+
+def test_a_full_name_with_a_person_described_after_it_is_a_person(extractor: QuoteExtractor) -> None:
+    text = (
+        "According to Marta Nowak, a spokeswoman for the ministry, the delegation leaves on Friday. "
+        "“It is too early to celebrate,” Nowak told reporters."
+    )
+    assert speakers_of(extractor, text) == ["Marta Nowak", "Marta Nowak"]
