@@ -38,10 +38,10 @@ class Convention:
     # the learned reported-speech finder adds the reported speech the rules miss (spanfinder.py);
     # off for newsdesk: on the seed gold (an editor's quotes) its extra clauses cost 0.06 all-quotes F1
     learned_reported_speech: bool = False
-    # 'the minister said' after 'Foreign Minister Ann Roe': the description speaks as the person it
-    # stands for; PolNeAR annotates the description itself as the source (resolving it there: PolNeAR
-    # train, 3 speakers gained and 17 lost)
-    titled_description_is_person: bool = True
+    # 'the minister said' after 'Foreign Minister Ann Roe' is Roe's, 'the statement said' after 'Roe
+    # said in a statement' too; PolNeAR annotates the description itself as the source (resolving
+    # titles there: PolNeAR train, 3 speakers gained and 17 lost)
+    descriptions_resolve: bool = True
 
 
 NEWSDESK = Convention(
@@ -69,7 +69,7 @@ POLNEAR = Convention(
     direct_needs_double_marks=True,
     keeps_unattributed_passages=False,
     learned_reported_speech=True,
-    titled_description_is_person=False,
+    descriptions_resolve=False,
 )
 
 CONVENTIONS: dict[str, Convention] = {convention.name: convention for convention in (NEWSDESK, POLNEAR)}

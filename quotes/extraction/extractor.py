@@ -100,7 +100,7 @@ class QuoteExtractor:
         attributions, context = find_attributions(
             doc, self.convention, text, finder=self.finder, finder_scores=finder_scores
         )
-        resolver = SpeakerResolver(context, self.convention.titled_description_is_person)
+        resolver = SpeakerResolver(context, self.convention.descriptions_resolve)
         quotes: list[Quote] = []
         speakers_seen: dict[str, ResolvedSpeaker] = {}
         # in text order: a quote's speaker is registered before the next quote is resolved; the

@@ -141,6 +141,8 @@ DESCRIPTION_TITLES = frozenset(
     justice director leader
     """.split()
 ) | RANK_WORDS | CLERGY_WORDS
+# Documents that speak for whoever put them out ('… said in a statement. "…," the statement said')
+DOCUMENT_NOUNS = frozenset("statement letter memo report release filing post tweet email message note".split())
 # 'the Estonian leader': whoever leads, under any of these titles
 LEADER_TITLES = frozenset("president prime premier chancellor king queen emir sultan leader".split())
 

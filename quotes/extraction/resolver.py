@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from .context import DocumentContext
 from .lexicon import (
     DESCRIPTION_TITLES,
+    DOCUMENT_NOUNS,
     FEMALE_PRONOUNS,
     HONORIFICS,
     MALE_PRONOUNS,
@@ -44,10 +45,11 @@ CONFIDENCE_SURNAME = 0.85
 class SpeakerResolver:
     """Resolves the speaker tokens of one document to canonical speakers."""
 
-    def __init__(self, context: DocumentContext, titled_descriptions: bool = True) -> None:
-        """``titled_descriptions``: 'the minister' resolves to the person the article titled so."""
+    def __init__(self, context: DocumentContext, descriptions_resolve: bool = True) -> None:
+        """``descriptions_resolve``: 'the minister' is the person the article titled so, 'the
+        statement' whoever put it out."""
         self.context = context
-        self.titled_descriptions = titled_descriptions
+        self.descriptions_resolve = descriptions_resolve
         self.doc = context.doc
         self.in_quote = context.in_quote
         self.registry = PeopleRegistry(context)
@@ -173,9 +175,9 @@ class SpeakerResolver:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
                 return replace(resolved, registrations=(*resolved.registrations, described))
-        titled = self._person_titled(head) if self.titled_descriptions else None
-        if titled is not None:
-            return titled
+        described = (self._person_titled(head) or self._issuer_of(head)) if self.descriptions_resolve else None
+        if described is not None:
+            return described
         org = next(
             (e for e in self.registry.entities if e.label_ in ORG_LABELS and e.start < end and e.end > start), None
         )
@@ -202,6 +204,28 @@ class SpeakerResolver:
         registration = Registration(canonical, alias=mention, speaker_position=head.i)
         entry = self.registry.people[canonical]
         return ResolvedSpeaker(canonical, mention, entry.role, True, CONFIDENCE_NOMINAL, (registration,))
+
+    def _issuer_of(self, head: Token) -> ResolvedSpeaker | None:
+        """'the statement', 'the letter': whoever the article said put one out before ('Roe said in a
+        statement', 'Roe issued a statement'), as that speaker resolves."""
+        if head.lower_ not in DOCUMENT_NOUNS or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.lefts):
+            return None
+        for earlier in reversed(self.doc[: head.i]):
+            if earlier.lower_ != head.lower_ or self.in_quote[earlier.i] >= 0:
+                continue
+            if issued_document(earlier):
+                issuer = subject_of_cue(earlier.head)
+            elif earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head.pos_ == "VERB":
+                issuer = subject_of_cue(earlier.head.head)
+            else:
+                continue
+            if issuer is None or issuer.i == head.i or issuer.lower_ in DOCUMENT_NOUNS:
+                return None
+            resolved = self.resolve(issuer)
+            if resolved is None:
+                return None
+            return replace(resolved, mention=self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text)
+        return None
 
     def _person_known_as(self, token: Token) -> ResolvedSpeaker | None:
         """The person the article says goes by the name ``token`` elsewhere: the word hangs from

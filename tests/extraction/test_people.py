@@ -291,3 +291,18 @@ def test_a_full_name_with_a_person_described_after_it_is_a_person(extractor: Quo
         "“It is too early to celebrate,” Nowak told reporters."
     )
     assert speakers_of(extractor, text) == ["Marta Nowak", "Marta Nowak"]
+
+
+def test_the_statement_speaks_for_whoever_put_it_out(extractor: QuoteExtractor) -> None:
+    text = (
+        "The Danish transport ministry said in a statement that it had not been consulted. "
+        "“Decisions about the bridge cannot be made without us,” the statement said. "
+        "Senator Lena Moss issued a statement on Monday. “This deal rewards delay,” the statement read. "
+        "“The pier is safe,” the report said."
+    )
+    assert speakers_of(extractor, text)[1:] == ["The Danish transport ministry", "Lena Moss", "the report"]
+
+
+def test_polnear_keeps_the_statement_as_its_source(polnear_extractor: QuoteExtractor) -> None:
+    text = "Senator Lena Moss issued a statement on Monday. “This deal rewards delay,” the statement read."
+    assert speakers_of(polnear_extractor, text) == ["the statement"]
