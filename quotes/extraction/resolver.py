@@ -101,10 +101,14 @@ class SpeakerResolver:
                     role_tokens = list(self.doc[start:end])
                     appositions = []
                     break
-        if person is None and head.pos_ == "NOUN":
+        if person is None and head.pos_ in ("NOUN", "NUM"):
             # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
             # to a common noun names the speaker (the parse makes the noun the subject)
-            named = next((a for a in appositions if a.pos_ == "PROPN" and a.i > head.i), None)
+            beside = list(appositions)
+            if head.pos_ == "NUM":  # 'One of the men, Jessie Roe, 70,': the name may hang from 'men'
+                groups = [group for of in head.rights if of.lower_ == "of" for group in of.children]
+                beside += [a for group in groups for a in group.rights if a.dep_ == "appos"]
+            named = next((a for a in beside if a.pos_ == "PROPN" and a.i > head.i), None)
             resolved = (self._person_known_as(named) or self.resolve(named)) if named is not None else None
             if resolved is not None and resolved.is_person:
                 return resolved

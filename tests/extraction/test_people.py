@@ -306,3 +306,8 @@ def test_the_statement_speaks_for_whoever_put_it_out(extractor: QuoteExtractor) 
 def test_polnear_keeps_the_statement_as_its_source(polnear_extractor: QuoteExtractor) -> None:
     text = "Senator Lena Moss issued a statement on Monday. “This deal rewards delay,” the statement read."
     assert speakers_of(polnear_extractor, text) == ["the statement"]
+
+
+def test_one_of_a_group_named_in_apposition_is_that_person(extractor: QuoteExtractor) -> None:
+    text = "One of the farmers, Pekka Rinne, 61, said the harvest would be the worst in a decade."
+    assert speakers_of(extractor, text) == ["Pekka Rinne"]
