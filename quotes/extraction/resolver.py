@@ -205,7 +205,8 @@ class SpeakerResolver:
         if canonical is None:
             return None
         mention = self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text
-        registration = Registration(canonical, alias=mention, speaker_position=head.i)
+        # a description is no name to find the person by: not an alias
+        registration = Registration(canonical, speaker_position=head.i)
         entry = self.registry.people[canonical]
         return ResolvedSpeaker(canonical, mention, entry.role, True, CONFIDENCE_NOMINAL, (registration,))
 
