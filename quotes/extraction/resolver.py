@@ -35,8 +35,8 @@ from .subjects import closed_apposition, issued_document, subject_of_cue
 
 # Nouns naming a poll: a share of its respondents ("61 percent of voters said") speaks through it
 _POLL_WORDS = frozenset({"poll", "polls", "survey", "surveys"})
-# "a spokesman for X", "the senator from Y": prepositions whose object names a nominal speaker
-_NOMINAL_PREPOSITIONS = frozenset({"for", "of", "from", "at", "with"})
+# "a spokesman for X", "the senator from Y", "officials in Z": prepositions whose object names a nominal speaker
+_NOMINAL_PREPOSITIONS = frozenset({"for", "of", "from", "at", "with", "in"})
 _NOMINAL_MAX_TOKENS = 12
 CONFIDENCE_NAME = 0.9
 CONFIDENCE_SURNAME = 0.85

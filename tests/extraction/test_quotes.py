@@ -417,3 +417,11 @@ def test_polnear_the_listener_of_tell_is_not_part_of_what_is_said(polnear_extrac
     quote = only(polnear_extractor.extract("Mayor Dana Holt told the crowd simply, “We won.”"), "won")
     assert quote.text == "“We won.”"
     assert quote.speaker == "Dana Holt"
+
+
+def test_nominal_speaker_keeps_where_they_are(polnear_extractor: QuoteExtractor) -> None:
+    text = "Officials in Bergen described the ferry plan as “a starting point.” One in five riders said it would fail."
+    assert [quote.speaker for quote in polnear_extractor.extract(text).quotes] == [
+        "Officials in Bergen",
+        "One in five riders",
+    ]
