@@ -197,10 +197,9 @@ class SpeakerResolver:
         """'the minister', 'the former governor': the person the article named with that title before."""
         if head.pos_ != "NOUN" or head.lower_ not in DESCRIPTION_TITLES:
             return None
-        lefts = list(head.lefts)
-        if not any(child.dep_ == "det" and child.lower_ == "the" for child in lefts):
+        if not _definite(head):
             return None
-        modifiers = [child.lower_ for child in lefts if child.dep_ in ("amod", "compound", "nmod")]
+        modifiers = [child.lower_ for child in head.lefts if child.dep_ in ("amod", "compound", "nmod")]
         canonical = self.registry.person_titled(head.lower_, modifiers, head.i)
         if canonical is None:
             return None
@@ -213,7 +212,7 @@ class SpeakerResolver:
     def _issuer_of(self, head: Token) -> ResolvedSpeaker | None:
         """'the statement', 'the letter': whoever the article said put one out before ('Roe said in a
         statement', 'Roe issued a statement'), as that speaker resolves."""
-        if head.lower_ not in DOCUMENT_NOUNS or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.lefts):
+        if head.lower_ not in DOCUMENT_NOUNS or not _definite(head):
             return None
         for earlier in reversed(self.doc[: head.i]):
             if earlier.lower_ != head.lower_ or self.in_quote[earlier.i] >= 0:
@@ -282,6 +281,11 @@ class SpeakerResolver:
         if last == end:
             return ""
         return doc[start:last].text.strip(" ,")
+
+
+def _definite(head: Token) -> bool:
+    """'the minister', 'the statement': a noun phrase that points back to something named before."""
+    return any(child.dep_ == "det" and child.lower_ == "the" for child in head.lefts)
 
 
 def surname_tagged_as_noun(head: Token, registry: PeopleRegistry) -> bool:
