@@ -193,7 +193,8 @@ def reporting_verb(context: DocumentContext, convention: Convention, token: Toke
     if not ranges:
         return None
     speaker = subject_of_cue(token)
-    if speaker is None or any(start <= speaker.i < end for start, end in ranges):
+    # '"…," Roe said on "Fox and Friends."': a quoted title the parser made the subject says nothing
+    if speaker is None or context.in_quote[speaker.i] >= 0 or any(start <= speaker.i < end for start, end in ranges):
         return None
     return Reported(ranges, speaker, token.text)
 

@@ -31,26 +31,28 @@ class PronounResolver:
     def resolve(self, pronoun: Token, gender: str, visiting: frozenset[int] = frozenset()) -> ResolvedSpeaker | None:
         """Most recent compatible person, sentence by sentence backwards; subjects first."""
         doc = self.doc
-        # the pronoun's own sentence comes last ('"Kyiv regards …," he said': Kyiv is not "he"),
-        # except for an earlier speaker in it ('Stevens says, but she cautions …')
+        # the pronoun's own sentence comes last ('"Kyiv regards …," he said': Kyiv is not "he"), except for
+        # an earlier speaker in it ('Stevens says, but she cautions …') or the subject of a clause the
+        # pronoun's clause hangs from ('Roe was talking about taxes when he told …')
         own_sentence = sentence_of(pronoun)
+        mentions = self._compatible_mentions(own_sentence, pronoun, gender)
+        governing = [
+            (index, name)
+            for index, name in mentions
+            if doc[index].dep_ in SUBJECT_DEPS and doc[index].head.is_ancestor(pronoun)
+        ]
         own_speakers = [
-            name
-            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
+            (index, name)
+            for index, name in mentions
             if index in self.registry.speaker_positions
             or doc[index].head.lower_ in CUE_FORMS
             and doc[index].dep_ in SUBJECT_DEPS
         ]
-        if own_speakers:
-            return self._pronoun_result(own_speakers[-1], pronoun)
-        # 'Roe was talking about taxes when he told …': the subject of a clause the pronoun's clause hangs from
-        governing = [
-            name
-            for index, name in self._compatible_mentions(own_sentence, pronoun, gender)
-            if doc[index].dep_ in SUBJECT_DEPS and doc[index].head.is_ancestor(pronoun)
-        ]
-        if governing:
-            return self._pronoun_result(governing[-1], pronoun)
+        # 'Roe said Poe was right when he said …': the subject of the reported clause, after the speaker
+        reported = [m for m in governing if doc[m[0]].head.dep_ == "ccomp" and m[0] > max(own_speakers, default=(-1,))[0]]
+        chosen = reported or own_speakers or governing
+        if chosen:
+            return self._pronoun_result(chosen[-1][1], pronoun)
         sentences = []
         sentence = own_sentence
         while len(sentences) < 40 and sentence.start > 0:

@@ -228,9 +228,11 @@ class PeopleRegistry:
         return holder
 
     def person_for_span(self, start: int, end: int) -> tuple[str, list[Token]] | None:
-        """Canonical person named inside token range [start, end), with the title tokens before it."""
+        """Canonical person named inside token range [start, end), with the title tokens before it.
+        A possessor is not the person the phrase names: "Clinton's campaign manager Robby Mook" is
+        Mook, and "Trump's spokesman" is nobody named."""
         for ent in self.entities:
-            if ent.label_ == "PERSON" and ent.start < end and ent.end > start:
+            if ent.label_ == "PERSON" and ent.start < end and ent.end > start and ent.root.dep_ != "poss":
                 titles, tokens = clean_name_tokens(list(ent))
                 if not tokens:
                     continue

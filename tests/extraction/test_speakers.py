@@ -273,3 +273,24 @@ def test_according_to_a_document_put_out_by_someone_gives_that_someone(polnear_e
 def test_a_share_of_respondents_speaks_through_the_poll_named_before_it(polnear_extractor: QuoteExtractor) -> None:
     text = 'In a new Harbour Gazette poll, 61 percent of residents said the pier was "a danger to everyone."'
     assert "poll" in quote_with(polnear_extractor.extract(text).quotes, "danger").speaker
+
+
+def test_a_person_named_as_a_possessor_is_not_the_speaker(extractor: QuoteExtractor) -> None:
+    text = (
+        "Senator Maria Lopez toured three counties on Friday. Maria Lopez’s campaign manager Daniel Weiss "
+        "said in an interview that the senator would not debate before October. "
+        "Lopez’s spokeswoman said the senator had no comment on the audit."
+    )
+    quotes = extractor.extract(text).quotes
+    assert quote_with(quotes, "would not debate").speaker == "Daniel Weiss"
+    assert quote_with(quotes, "no comment").speaker == "Lopez’s spokeswoman"
+
+
+def test_a_pronoun_in_a_clause_under_a_reported_one_stands_for_that_clause_subject(extractor: QuoteExtractor) -> None:
+    text = (
+        "Ray Dunn said Carl Moss was \u201cdead right\u201d when he said on Sunday that "
+        "\u201cthe league has lost its way.\u201d"
+    )
+    quotes = extractor.extract(text).quotes
+    assert quote_with(quotes, "lost its way").speaker == "Carl Moss"
+    assert quote_with(quotes, "dead right").speaker == "Ray Dunn"
