@@ -221,6 +221,17 @@ def test_round_2_pool_leaves_out_labelled_items_names_its_files_and_is_determini
     assert first["item_id"] == "r2-01-001" and "_expected" not in first
 
 
+def test_round_6_pool_draws_only_from_train_articles(polnear, topics):
+    articles = build.load_articles(polnear)
+    held_out = dict(articles["pub_2016-02-02_budget"], id="pub_2016-03-01_x")  # hashes to test
+    assert build.split_of(held_out["id"]) == "test"
+    articles[held_out["id"]] = held_out
+    pools = {n: build.candidate_pool(articles, build.load_topics(topics), {"bridge": 10}, round_no=n)
+             for n in (5, 6)}
+    assert held_out["id"] in {item["article_id"] for item in pools[5]}
+    assert pools[6] and {build.split_of(item["article_id"]) for item in pools[6]} == {"train"}
+
+
 def test_context_keeps_the_quote_and_stays_within_the_limit():
     text = ("Filler words here. " * 40) + "Then a very long sentence " + "goes on and on " * 60
     text += "\u201cthe key words\u201d he said."

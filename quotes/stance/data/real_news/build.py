@@ -322,6 +322,9 @@ ROUNDS: dict[int, dict[str, Any]] = {
     # round 5: deeper on the topics that still have unlabelled side-taking quotes
     5: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
         "per_article": 8, "chunk_name": "round5_{n:02d}", "item_id": "r5-{n:02d}-{p:03d}"},
+    # round 6: training data only (train-split articles), so dev and test stay the sets rounds 1-5 built
+    6: {"promise": _side_promise, "off_topic_share": 0.12, "context_only_share": 0.08, "min_promise": 0.5,
+        "per_article": 8, "chunk_name": "round6_{n:02d}", "item_id": "r6-{n:02d}-{p:03d}", "splits": ("train",)},
 }
 
 
@@ -340,6 +343,8 @@ def candidate_pool(
     patterns = {slug: re.compile("|".join(t["candidate_patterns"])) for slug, t in topics.items()}
     records = []
     for article in articles.values():
+        if "splits" in spec and split_of(article["id"]) not in spec["splits"]:
+            continue
         for attribution in article["attributions"]:
             fields = item_fields(article, attribution)
             if not _usable(attribution, fields):
@@ -492,6 +497,10 @@ QUOTAS = {
     5: {"trump-president": 400, "clinton-president": 400, "obama-record": 150, "sanders-president": 80,
         "cruz-president": 60, "russia-ties": 50, "wall-street-regulation": 60, "black-lives-matter": 50,
         "isis-military": 50, "immigration-crackdown": 40, "clinton-email-probe": 40},
+    # round 6 (train articles only): the two candidates again, and the topics with quotes left
+    6: {"trump-president": 420, "clinton-president": 340, "sanders-president": 110, "obama-record": 90,
+        "garland-confirmation": 70, "isis-military": 60, "clinton-email-probe": 40, "syrian-refugees": 40,
+        "climate-action": 40, "bush-president": 30},
 }
 
 
@@ -505,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--out", required=True, help="folder for chunk_NN.jsonl")
     c.add_argument("--design", required=True, help="JSONL: what each item was drawn as (on/off-topic)")
     c.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
-                   help="1: the first pool; 2 to 5: stance-bearing quotes, none already labelled (see --labels)")
+                   help="1: the first pool; 2 to 6: stance-bearing quotes, none already labelled (see --labels)")
     c.add_argument("--chunks", type=int, help="number of chunk files (round 1: 6, round 2: 4)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--labels", default=str(LABELS_DIR), help="labels of earlier rounds, left out of the pool")
