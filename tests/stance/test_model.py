@@ -76,6 +76,26 @@ def test_a_quotes_stance_does_not_depend_on_the_rest_of_its_batch(stance_model) 
                 assert in_mix.scores[label] == pytest.approx(single.scores[label], abs=1e-6)
 
 
+def test_int8_linear_is_the_integer_product_at_each_rows_own_scale() -> None:
+    import torch
+
+    from quotes.stance.model import _rowwise_int8_class
+
+    if not hasattr(torch.ops.onednn, "qlinear_pointwise"):
+        pytest.skip("this torch build has no oneDNN int8 kernels (the model stays in fp32)")
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(16, 8)
+    layer = _rowwise_int8_class()(linear)
+    x = torch.randn(2, 5, 16) * torch.tensor([1.0, 40.0])[:, None, None]  # both signs, two magnitudes
+    scale = x.abs().amax(-1, keepdim=True) / 127
+    weight_ints = torch.round(linear.weight / layer.weight_scale[:, None])
+    expected = (torch.round(x / scale).double() @ weight_ints.double().T) * scale.double() * layer.weight_scale.double()
+    expected += linear.bias.double()
+    out = layer(x)
+    assert torch.allclose(out.double(), expected, rtol=1e-5, atol=1e-6)
+    assert torch.equal(layer(x[1:]), out[1:])  # a row's result does not see the other rows
+
+
 def test_results_keep_input_order_across_length_buckets(stance_model) -> None:
     # A long favor quote and a short against quote alternate; bucketing sorts them by length.
     long_favor = "This park will be a wonderful place for families and I support it fully. " * 6
