@@ -6,6 +6,9 @@ disabled for speed), so every inflection is generated here.
 
 from __future__ import annotations
 
+# Dependency labels of a clause's subject.
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
 # Verbs that report speech or writing: a direct quote next to one is attributed to its subject.
 SPEECH_VERBS = """
     say tell add announce argue insist write warn claim state explain note report declare

@@ -18,6 +18,7 @@ from .lexicon import (
     ORGANISATION_WORDS,
     PERSON_NOUNS,
     PERSON_TITLE_WORDS,
+    SUBJECT_DEPS,
     TITLE_WORDS,
 )
 from .places import PLACE_NAMES
@@ -199,6 +200,45 @@ def _resource_gender(first_word: str) -> str:
     return _RESOURCE_GENDERS.get(_names_resource().get_gender(first_word), "") if first_word else ""
 
 
+def name_closing_the_phrase(head: Token) -> Token | None:
+    """'A lawmaker on the committee of the parliament, Ann Roe, said': a name set off by commas that
+    closes a common noun's phrase names that noun, wherever the parse hangs it (from the last noun
+    of the noun's modifiers, or from the noun as a modifier of its own), if only prepositional
+    modifiers lie between (not 'a lawmaker who met the minister, Ann Roe,')."""
+    doc = head.doc
+    last = head.right_edge.i
+    while last > head.i and doc[last].is_punct:
+        last -= 1
+    name = doc[last]
+    if head.pos_ != "NOUN" or name.pos_ != "PROPN" or name.dep_ not in ("appos", "npadvmod"):
+        return None
+    link = name.head
+    while link != head:
+        if link.dep_ not in ("pobj", "prep"):
+            return None
+        link = link.head
+    opening, closing = noun_phrase_bounds(name)[0] - 1, last + 1
+    if not (opening > head.i and doc[opening].text == "," and closing < len(doc) and doc[closing].text == ","):
+        return None
+    return None if unlikely_person(list(doc[opening + 1 : last + 1])) else name  # a place: 'in Newtown, Connecticut,'
+
+
+def subject_a_name_closes(token: Token) -> Token | None:
+    """The subject whose phrase the name closes (name_closing_the_phrase), if any."""
+    if token.dep_ not in ("appos", "npadvmod"):
+        return None
+    subject = next((a for a in token.ancestors if a.dep_ in SUBJECT_DEPS), None)
+    return subject if subject is not None and name_closing_the_phrase(subject) == token else None
+
+
+def named_subject(token: Token) -> Token | None:
+    """The subject a name stands in apposition to: 'Her deputy, Mykola Savchuk, was blunt', or the
+    longer subject phrase it closes."""
+    if token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS:
+        return token.head
+    return subject_a_name_closes(token)
+
+
 def _names_a_described_person(words: Span) -> bool:
     """'Her deputy, Mykola Savchuk,': a full name in apposition to a common noun names that person.
 
@@ -206,7 +246,7 @@ def _names_a_described_person(words: Span) -> bool:
     has not seen: 'Halyna Tkachenko') a two- or three-word name beside a singular noun, set off
     by commas, that is no place."""
     last = words[-1]
-    if not (last.dep_ == "appos" and last.head.pos_ == "NOUN"):
+    if not (last.dep_ == "appos" and last.head.pos_ == "NOUN" or subject_a_name_closes(last) is not None):
         return False
     if _resource_gender(words[0].text) != "":
         return True

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS
-from .names import noun_phrase_bounds
+from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, SUBJECT_DEPS
+from .names import named_subject, noun_phrase_bounds, subject_a_name_closes
 from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
 from .sentences import sentence_of
-from .subjects import SUBJECT_DEPS
 
 ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART"}
 # how many sentences back a subject beats a nearer non-subject mention as antecedent
@@ -49,7 +48,8 @@ class PronounResolver:
             and doc[index].dep_ in SUBJECT_DEPS
         ]
         # 'Roe said Poe was right when he said …': the subject of the reported clause, after the speaker
-        reported = [m for m in governing if doc[m[0]].head.dep_ == "ccomp" and m[0] > max(own_speakers, default=(-1,))[0]]
+        last_speaker = max(own_speakers, default=(-1,))[0]
+        reported = [m for m in governing if doc[m[0]].head.dep_ == "ccomp" and m[0] > last_speaker]
         chosen = reported or own_speakers or governing
         if chosen:
             return self._pronoun_result(chosen[-1][1], pronoun)
@@ -152,12 +152,13 @@ class PronounResolver:
 
 def _in_main_clause(token: Token) -> bool:
     """The token's clause is its sentence's main clause (or one joined to it by 'and')."""
-    verb = token.head.head if token.dep_ == "appos" else token.head
+    subject = subject_a_name_closes(token)
+    verb = subject.head if subject is not None else token.head.head if token.dep_ == "appos" else token.head
     while verb.dep_ == "conj":
         verb = verb.head
     return verb.dep_ == "ROOT"
 
 
 def _is_subject(token: Token) -> bool:
-    """A subject, or the name in apposition to one ('Her deputy, Mykola Savchuk, was blunt')."""
-    return token.dep_ in SUBJECT_DEPS or (token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS)
+    """A subject, or the name in apposition to one."""
+    return token.dep_ in SUBJECT_DEPS or named_subject(token) is not None

@@ -26,7 +26,7 @@ from .lexicon import (
     RELATIVE_PRONOUNS,
     TITLE_WORDS,
 )
-from .names import gender_of, has_person_title, noun_phrase_bounds, unlikely_person
+from .names import gender_of, has_person_title, name_closing_the_phrase, noun_phrase_bounds, unlikely_person
 from .pronouns import CONFIDENCE_NOMINAL, ORG_LABELS, PronounResolver
 from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
 from .results import ORGANISATION
@@ -105,6 +105,9 @@ class SpeakerResolver:
             # 'With days to go until the election, Jane Roe, an adviser, said': a name in apposition
             # to a common noun names the speaker (the parse makes the noun the subject)
             beside = list(appositions)
+            closing = name_closing_the_phrase(head)
+            if closing is not None:
+                beside.append(closing)
             if head.pos_ == "NUM":  # 'One of the men, Jessie Roe, 70,': the name may hang from 'men'
                 groups = [group for of in head.rights if of.lower_ == "of" for group in of.children]
                 beside += [a for group in groups for a in group.rights if a.dep_ == "appos"]

@@ -13,9 +13,6 @@ from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, PERSON_NOUNS, RE
 from .names import noun_phrase_bounds
 from .sentences import sentence_of
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-
-
 # Verbs that put out a document: "issued a statement saying …" is said by the issuer.
 _PUBLISHING_FORMS = frozenset(
     """

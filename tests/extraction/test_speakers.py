@@ -294,3 +294,20 @@ def test_a_pronoun_in_a_clause_under_a_reported_one_stands_for_that_clause_subje
     quotes = extractor.extract(text).quotes
     assert quote_with(quotes, "lost its way").speaker == "Carl Moss"
     assert quote_with(quotes, "dead right").speaker == "Ray Dunn"
+
+
+def test_a_name_closing_a_long_subject_phrase_names_its_head(extractor: QuoteExtractor) -> None:
+    # The parse hangs the name from the subject as a modifier of its own, not as its apposition.
+    text = (
+        "Ms. Okafor spoke first.\n\n"
+        "A lawmaker on the foreign affairs committee of Norway’s Parliament, Sigrid Aalvik, called the offer "
+        "“a first step.” She said the talks would go on."
+    )
+    quotes = extractor.extract(text).quotes
+    assert quote_with(quotes, "first step").speaker == "Sigrid Aalvik"
+    assert quote_with(quotes, "go on").speaker == "Sigrid Aalvik"
+
+
+def test_a_place_closing_a_subject_phrase_names_nobody(extractor: QuoteExtractor) -> None:
+    text = "Several parents of pupils at a school in Dover, Delaware, said the district had ignored them."
+    assert quote_with(extractor.extract(text).quotes, "ignored").speaker.startswith("Several parents")
