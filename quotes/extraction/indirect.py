@@ -10,7 +10,7 @@ from .candidates import Attribution
 from .context import DocumentContext
 from .conventions import Convention
 from .cues import governed_quote_range, is_cue_token, is_negated, speaker_token_for_cue, trim_tokens
-from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS
+from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS, SUBJECT_DEPS
 from .sentences import positions_of_words, sentence_of
 from .subjects import according_to_source, subject_of_cue
 
@@ -153,9 +153,12 @@ def parataxis_host(context: DocumentContext, convention: Convention, cue: Token)
 def clause_before_relative(
     context: DocumentContext, convention: Convention, cue: Token
 ) -> list[tuple[int, int]] | None:
-    """'…, a spokesman confirmed.' misparsed as a reduced relative clause: the clause before the comma."""
+    """'…, a spokesman confirmed.' misparsed as a reduced relative clause: the clause before the comma.
+    A relative clause with a subject of its own ('Roe, a diplomat who advises the bank, said') is none."""
     if not (cue.dep_ in ("acl", "relcl") and cue.head.pos_ in ("NOUN", "PROPN")):
         return None
+    if any(child.dep_ in SUBJECT_DEPS for child in cue.children):
+        return []
     clause = _clause_before_comma(context.doc, cue.head)
     return [clause] if clause is not None else []
 

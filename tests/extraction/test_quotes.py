@@ -425,3 +425,11 @@ def test_nominal_speaker_keeps_where_they_are(polnear_extractor: QuoteExtractor)
         "Officials in Bergen",
         "One in five riders",
     ]
+
+
+def test_a_relative_clause_with_its_own_subject_reports_nothing(extractor: QuoteExtractor) -> None:
+    # 'advises' is a cue word; the clause before the comma is the speaker's name, not her words
+    text = "Petra Lind, an economist who advises the central bank on lending, said rates would stay high."
+    extraction = extractor.extract(text)
+    assert [quote.text for quote in extraction.quotes] == ["rates would stay high"]
+    assert extraction.quotes[0].speaker == "Petra Lind"
