@@ -14,6 +14,7 @@ from spacy.util import minibatch
 
 from .candidates import Attribution
 from .conventions import convention_named
+from .linebreaks import COMPONENT_NAME as LINE_BREAKS
 from .names import load_resources
 from .pos import COMPONENT_NAME, rules_from_attribute_ruler
 from .quotes import find_attributions
@@ -159,6 +160,8 @@ def _speaker_for(attribution: Attribution, resolver: SpeakerResolver) -> tuple[R
 def load_pipeline(pipeline: str, use_ner: bool = USE_NER) -> Language:
     """spaCy pipeline without the components the rules never read; POS comes from a cheap tag lookup."""
     nlp = spacy.load(pipeline, exclude=list(UNUSED_COMPONENTS) + ([] if use_ner else ["ner"]))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS, before="parser")
     if "attribute_ruler" in nlp.pipe_names and "tagger" in nlp.pipe_names:
         rules = rules_from_attribute_ruler(nlp)
         if rules:

@@ -311,3 +311,16 @@ def test_a_name_closing_a_long_subject_phrase_names_its_head(extractor: QuoteExt
 def test_a_place_closing_a_subject_phrase_names_nobody(extractor: QuoteExtractor) -> None:
     text = "Several parents of pupils at a school in Dover, Delaware, said the district had ignored them."
     assert quote_with(extractor.extract(text).quotes, "ignored").speaker.startswith("Several parents")
+
+
+def test_a_headline_line_does_not_run_into_the_sentence_below_it(extractor: QuoteExtractor) -> None:
+    # Timestamps and headlines carry no full stop; the parser would make one sentence of three lines.
+    text = (
+        "“We will not sign anything this week,” Colonel Max Ferro said.\n\n"
+        "16:40 GMT\n\n"
+        "Lisbon: new offer on the table\n\n"
+        "Portugal's deputy trade minister, Ines Salgueiro, has posted a short message online.\n\n"
+        "“We are ready to talk tomorrow,” she wrote."
+    )
+    assert quote_with(extractor.extract(text).quotes, "ready to talk").speaker == "Ines Salgueiro"
+
