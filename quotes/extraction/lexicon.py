@@ -208,6 +208,6 @@ PERSON_NOUNS = frozenset(
     source sources person people man woman resident residents voter voters expert experts
     analyst analysts lawmaker lawmakers senator candidate critic critics supporter supporters
     leader leaders officer officers member members friend friends president director strategist
-    strategists
+    strategists diplomat diplomats negotiator negotiators
     """.split()
 )

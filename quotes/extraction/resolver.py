@@ -24,6 +24,7 @@ from .lexicon import (
     PERSON_NOUNS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
     TITLE_WORDS,
 )
 from .names import gender_of, has_person_title, name_closing_the_phrase, noun_phrase_bounds, unlikely_person
@@ -182,7 +183,11 @@ class SpeakerResolver:
                 # the description is the person's role, unless the article gave one already
                 described = Registration(resolved.name, role=mention_text.strip())
                 return replace(resolved, registrations=(*resolved.registrations, described))
-        described = (self._person_titled(head) or self._issuer_of(head)) if self.descriptions_resolve else None
+        described = (
+            (self._person_titled(head) or self._issuer_of(head) or self._described_before(head))
+            if self.descriptions_resolve
+            else None
+        )
         if described is not None:
             return described
         org = next(
@@ -229,6 +234,24 @@ class SpeakerResolver:
             if issuer is None or issuer.i == head.i or issuer.lower_ in DOCUMENT_NOUNS:
                 return None
             resolved = self.resolve(issuer)
+            if resolved is None:
+                return None
+            return replace(resolved, mention=self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text)
+        return None
+
+    def _described_before(self, head: Token) -> ResolvedSpeaker | None:
+        """'The official added …' after 'An official familiar with the talks said …': the unnamed
+        speaker the article introduced with that noun, as that introduction resolves."""
+        if head.pos_ != "NOUN" or head.tag_ != "NN" or head.lower_ not in PERSON_NOUNS | DESCRIPTION_TITLES:
+            return None
+        if not _definite(head):
+            return None
+        for earlier in reversed(self.doc[: head.i]):
+            if earlier.lower_ != head.lower_ or self.in_quote[earlier.i] >= 0 or _definite(earlier):
+                continue
+            if earlier.dep_ not in SUBJECT_DEPS or subject_of_cue(earlier.head) != earlier:
+                continue
+            resolved = self.resolve(earlier)
             if resolved is None:
                 return None
             return replace(resolved, mention=self.doc[noun_phrase_bounds(head)[0] : head.i + 1].text)

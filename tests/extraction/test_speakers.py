@@ -324,3 +324,13 @@ def test_a_headline_line_does_not_run_into_the_sentence_below_it(extractor: Quot
     )
     assert quote_with(extractor.extract(text).quotes, "ready to talk").speaker == "Ines Salgueiro"
 
+
+
+def test_the_definite_description_goes_back_to_the_unnamed_speaker_it_repeats(extractor: QuoteExtractor) -> None:
+    text = (
+        "Mayor Ida Marsh opened the session.\n\n"
+        "A European diplomat briefed on the talks said the draft was ready. "
+        "“Nobody has signed anything,” the diplomat said."
+    )
+    speaker = quote_with(extractor.extract(text).quotes, "signed anything").speaker
+    assert speaker is not None and speaker.lower().startswith("a european diplomat")
