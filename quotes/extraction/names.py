@@ -223,6 +223,38 @@ def name_closing_the_phrase(head: Token) -> Token | None:
     return None if unlikely_person(list(doc[opening + 1 : last + 1])) else name  # a place: 'in Newtown, Connecticut,'
 
 
+def opening_participle(verb: Token) -> Token | None:
+    """The participle opening the verb's sentence ('Speaking to CNN, …', 'Writing on X, …') when
+    the verb has no other subject."""
+    opener = next(
+        (c for c in verb.lefts if c.tag_ in ("VBG", "VBN") and c.dep_ in ("advcl", *SUBJECT_DEPS)), None
+    )
+    if opener is None or not opener.left_edge.is_sent_start:
+        return None
+    if any(c.dep_ in SUBJECT_DEPS and c != opener for c in verb.children):
+        return None
+    return opener
+
+
+def name_after_opening_participle(verb: Token) -> Token | None:
+    """'Speaking to CNN, Ann Roe, a senator, said …': the parse hangs the name from the
+    participle's object ('CNN') and leaves the verb without a subject; the name set off by commas is it."""
+    opener = opening_participle(verb)
+    if opener is None:
+        return None
+    doc = verb.doc
+    for link in opener.children:
+        objects = [link] if link.dep_ == "dobj" else [c for c in link.children if c.dep_ == "pobj"]
+        for obj in objects:
+            for name in obj.rights:
+                if name.dep_ != "appos" or name.pos_ != "PROPN" or name.i > verb.i:
+                    continue
+                start = noun_phrase_bounds(name)[0]
+                if doc[start - 1].text == "," and not unlikely_person(list(doc[start : name.i + 1])):
+                    return name
+    return None
+
+
 def subject_a_name_closes(token: Token) -> Token | None:
     """The subject whose phrase the name closes (name_closing_the_phrase), if any."""
     if token.dep_ not in ("appos", "npadvmod"):
@@ -232,11 +264,20 @@ def subject_a_name_closes(token: Token) -> Token | None:
 
 
 def named_subject(token: Token) -> Token | None:
-    """The subject a name stands in apposition to: 'Her deputy, Mykola Savchuk, was blunt', or the
-    longer subject phrase it closes."""
+    """The subject a name stands in apposition to: 'Her deputy, Mykola Savchuk, was blunt', the
+    longer subject phrase it closes, or the participle opening a sentence it speaks in."""
     if token.dep_ == "appos" and token.head.dep_ in SUBJECT_DEPS:
         return token.head
-    return subject_a_name_closes(token)
+    return participle_a_name_speaks_in(token) or subject_a_name_closes(token)
+
+
+def participle_a_name_speaks_in(token: Token) -> Token | None:
+    """The opening participle of the sentence whose verb the name is the subject of
+    (name_after_opening_participle), if any."""
+    if token.dep_ != "appos":
+        return None
+    opener = next((a for a in token.ancestors if a.tag_ in ("VBG", "VBN")), None)
+    return opener if opener is not None and name_after_opening_participle(opener.head) == token else None
 
 
 def _names_a_described_person(words: Span) -> bool:
@@ -246,7 +287,12 @@ def _names_a_described_person(words: Span) -> bool:
     has not seen: 'Halyna Tkachenko') a two- or three-word name beside a singular noun, set off
     by commas, that is no place."""
     last = words[-1]
-    if not (last.dep_ == "appos" and last.head.pos_ == "NOUN" or subject_a_name_closes(last) is not None):
+    if not (
+        last.dep_ == "appos"
+        and last.head.pos_ == "NOUN"
+        or subject_a_name_closes(last) is not None
+        or participle_a_name_speaks_in(last) is not None
+    ):
         return False
     if _resource_gender(words[0].text) != "":
         return True

@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 
 from .context import DocumentContext
 from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, PERSON_NOUNS, RELATIVE_PRONOUNS
-from .names import noun_phrase_bounds
+from .names import name_after_opening_participle, noun_phrase_bounds
 from .sentences import sentence_of
 
 # Verbs that put out a document: "issued a statement saying …" is said by the issuer.
@@ -55,6 +55,9 @@ def subject_of_cue(cue: Token) -> Token | None:
     ):
         # 'footage of Jane Roe saying …': the name right before the gerund speaks
         return before
+    named = name_after_opening_participle(cue)
+    if named is not None:
+        return named  # 'Speaking to CNN, Ann Roe, a senator, said'
     token = cue
     for _ in range(4):
         subject = nearest_subject(token)

@@ -334,3 +334,16 @@ def test_the_definite_description_goes_back_to_the_unnamed_speaker_it_repeats(ex
     )
     speaker = quote_with(extractor.extract(text).quotes, "signed anything").speaker
     assert speaker is not None and speaker.lower().startswith("a european diplomat")
+
+
+def test_after_an_opening_participle_the_name_set_off_by_commas_speaks(extractor: QuoteExtractor) -> None:
+    # The parse hangs the name from the participle's object ('the BBC') and gives 'said' no subject.
+    text = (
+        "Mayor Tom Reilly said the port would reopen.\n\n"
+        "Speaking to the BBC, Lucian Moraru, a former Romanian envoy to Kyiv, said both sides were stalling.\n\n"
+        "Writing on Facebook, the head of the farmers' union, Andriy Tkachuk, welcomed the deal.\n\n"
+        "“Every harvest counts,” he wrote."
+    )
+    quotes = extractor.extract(text).quotes
+    assert quote_with(quotes, "stalling").speaker == "Lucian Moraru"
+    assert quote_with(quotes, "harvest").speaker == "Andriy Tkachuk"
