@@ -160,5 +160,14 @@ def _in_main_clause(token: Token) -> bool:
 
 
 def _is_subject(token: Token) -> bool:
-    """A subject, or the name in apposition to one."""
-    return token.dep_ in SUBJECT_DEPS or named_subject(token) is not None
+    """A subject, the name in apposition to one, or a noun phrase the parse made the root of its
+    sentence, with the sentence's verb hanging from it ('The head of the team, Ann Roe, left by a
+    side door.' with 'left' parsed as a reduced relative)."""
+    if token.dep_ in SUBJECT_DEPS or named_subject(token) is not None:
+        return True
+    root = token.head if token.dep_ == "appos" else token
+    return (
+        root.dep_ == "ROOT"
+        and root.pos_ in ("NOUN", "PROPN")
+        and any(child.dep_ == "acl" and child.pos_ == "VERB" for child in root.children)
+    )
