@@ -42,6 +42,9 @@ class Convention:
     # said in a statement' too; PolNeAR annotates the description itself as the source (resolving
     # titles there: PolNeAR train, 3 speakers gained and 17 lost)
     descriptions_resolve: bool = True
+    # 'None of them would say what …', 'no one knows …': PolNeAR annotates an attribution with the
+    # source 'no one'; an editor's quotes hold nothing nobody said
+    nobody_reports: bool = False
 
 
 NEWSDESK = Convention(
@@ -70,6 +73,7 @@ POLNEAR = Convention(
     keeps_unattributed_passages=False,
     learned_reported_speech=True,
     descriptions_resolve=False,
+    nobody_reports=True,
 )
 
 CONVENTIONS: dict[str, Convention] = {convention.name: convention for convention in (NEWSDESK, POLNEAR)}

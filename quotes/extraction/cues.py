@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from .context import DocumentContext
-from .lexicon import CUE_FORMS
+from .lexicon import CUE_FORMS, SUBJECT_DEPS
 from .subjects import ADDRESSEE_CUE_FORMS, according_to_source, names_a_time, subject_of_cue
 
 # complementizers opening a reported clause
@@ -34,6 +34,18 @@ def is_cue_token(token: Token) -> bool:
 
 def is_negated(token: Token) -> bool:
     return any(child.dep_ == "neg" for child in token.children)
+
+
+_NOBODY = frozenset({"none", "nobody", "neither"})
+
+
+def said_by_nobody(cue: Token) -> bool:
+    """'None of them would say …', 'No official would say …', 'Nobody knows …': the cue's subject is nobody."""
+    return any(
+        child.dep_ in SUBJECT_DEPS
+        and (child.lower_ in _NOBODY or any(c.dep_ == "det" and c.lower_ == "no" for c in child.children))
+        for child in cue.children
+    )
 
 
 def count_words(text: str) -> int:

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from .candidates import Attribution
 from .context import DocumentContext
 from .conventions import Convention
-from .cues import governed_quote_range, is_cue_token, is_negated, speaker_token_for_cue, trim_tokens
+from .cues import governed_quote_range, is_cue_token, is_negated, said_by_nobody, speaker_token_for_cue, trim_tokens
 from .lexicon import CUE_FORMS, INFINITIVE_CUES, OBJECT_FORMS, SUBJECT_DEPS
 from .sentences import positions_of_words, sentence_of
 from .subjects import according_to_source, subject_of_cue
@@ -190,6 +190,8 @@ def reporting_verb(context: DocumentContext, convention: Convention, token: Toke
     """A speech or cognition verb and what it reports, said by its subject."""
     if not (is_cue_token(token) and not is_negated(token)) or asks_about_own_name(token):
         return None
+    if not convention.nobody_reports and said_by_nobody(token):
+        return None
     ranges = next(
         (r for finder in REPORTED_CONTENT_FINDERS if (r := finder(context, convention, token)) is not None), None
     )
@@ -206,6 +208,8 @@ def evaluating_verb(context: DocumentContext, convention: Convention, token: Tok
     """'praised the deal', 'denied the report': an evaluation whose object is the attributed content
     (a verb that also reports speech is read by reporting_verb alone)."""
     if token.pos_ != "VERB" or is_negated(token) or token.lower_ not in OBJECT_FORMS or is_cue_token(token):
+        return None
+    if not convention.nobody_reports and said_by_nobody(token):
         return None
     complement = next((c for c in token.children if c.dep_ in ("dobj", "ccomp")), None)
     speaker = speaker_token_for_cue(context, token) if complement is not None else None

@@ -433,3 +433,12 @@ def test_a_relative_clause_with_its_own_subject_reports_nothing(extractor: Quote
     extraction = extractor.extract(text)
     assert [quote.text for quote in extraction.quotes] == ["rates would stay high"]
     assert extraction.quotes[0].speaker == "Petra Lind"
+
+
+def test_nothing_nobody_said_is_a_quote_for_an_editor(
+    extractor: QuoteExtractor, polnear_extractor: QuoteExtractor
+) -> None:
+    text = "None of the ministers would say what the bloc could offer. Ida Marsh said the offer was fair."
+    assert [quote.text for quote in extractor.extract(text).quotes] == ["the offer was fair"]
+    # PolNeAR annotates it, with 'None of the ministers' as the source
+    assert any("could offer" in quote.text for quote in polnear_extractor.extract(text).quotes)
