@@ -433,4 +433,14 @@ def find_direct_quotes(context: DocumentContext, convention: Convention) -> list
                 continue
         attributions.append(attribution)
         previous = attribution
+    # '“A … (no closing mark) / “B,” she added': the paragraph a quote runs on from is the same speaker's
+    for attribution, following in zip(attributions, attributions[1:], strict=False):
+        if (
+            attribution.speaker_token is None
+            and attribution.continuation_of is None
+            and following.speaker_token is not None
+            and following.quoted[0].continued_from_previous
+            and following.paragraph > attribution.paragraph
+        ):
+            attribution.continuation_of = following
     return attributions

@@ -442,3 +442,12 @@ def test_nothing_nobody_said_is_a_quote_for_an_editor(
     assert [quote.text for quote in extractor.extract(text).quotes] == ["the offer was fair"]
     # PolNeAR annotates it, with 'None of the ministers' as the source
     assert any("could offer" in quote.text for quote in polnear_extractor.extract(text).quotes)
+
+
+def test_a_quote_running_on_into_the_next_paragraph_takes_its_speaker_from_there(extractor: QuoteExtractor) -> None:
+    text = (
+        "The harbour reopened on Monday after a week of storms.\n\n"
+        "“Nobody here has slept properly for days. The boats are still tied up.\n\n"
+        "“We lost two of them,” Ida Marsh said, “and the insurers have not called.”"
+    )
+    assert only(extractor.extract(text), "slept properly").speaker == "Ida Marsh"
