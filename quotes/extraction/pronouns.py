@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from .lexicon import CUE_FORMS, FEMALE_PRONOUNS, MALE_PRONOUNS, SUBJECT_DEPS
-from .names import named_subject, noun_phrase_bounds, participle_a_name_speaks_in, subject_a_name_closes
+from .names import named_subject, noun_phrase_bounds
 from .registry import PeopleRegistry, Registration, ResolvedSpeaker, nominal_kind
 from .sentences import sentence_of
 
@@ -152,7 +152,7 @@ class PronounResolver:
 
 def _in_main_clause(token: Token) -> bool:
     """The token's clause is its sentence's main clause (or one joined to it by 'and')."""
-    subject = subject_a_name_closes(token) or participle_a_name_speaks_in(token)
+    subject = named_subject(token)
     verb = subject.head if subject is not None else token.head.head if token.dep_ == "appos" else token.head
     while verb.dep_ == "conj":
         verb = verb.head
